@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _sync_roles_after_migrate(sender, using="default", **kwargs):
+    from engagement.services import roles_sync_groups
+
+    roles_sync_groups(using=using)
+
+
+class EngagementConfig(AppConfig):
+    name = "engagement"
+    verbose_name = _("Engagement programme")
+
+    def ready(self):
+        # Groups and their permissions follow roles.py after every migrate, so a new
+        # model's permissions reach the right roles without a hand-written migration.
+        # Connected to the last app so every app's permissions exist by then.
+        post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="community-voice-roles")

@@ -1,0 +1,52 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, worded for our users. Its error never says whether the
+    username or the password was wrong."""
+
+    error_messages = {
+        "invalid_login": _(
+            "The username or password is not right. Check them and try again. "
+            "After 5 tries in a row the account is locked for a while."
+        ),
+        "inactive": _("This account is not active. Ask an administrator for help."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.update(
+            {"autocapitalize": "none", "spellcheck": "false", "autocomplete": "username"}
+        )
+        # Password managers and pasting must work (WCAG 2.2, 3.3.8).
+        self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("6-digit code from your authenticator app"),
+        help_text=_("Open the app on your phone and type the code it shows for Community Voice."),
+        min_length=6,
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "pattern": "[0-9 ]*",
+                "spellcheck": "false",
+            }
+        ),
+        error_messages={
+            "required": _("Enter the 6-digit code from your authenticator app."),
+            "min_length": _("The code has 6 digits."),
+            "max_length": _("The code has 6 digits."),
+        },
+    )
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].replace(" ", "")
+        if not code.isdigit():
+            raise forms.ValidationError(_("The code is made of numbers only."))
+        return code

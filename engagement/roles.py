@@ -1,0 +1,170 @@
+"""
+Who may do what. This is the only place in the code that knows about roles:
+views, templates and tests ask `can(user, capability)` and never look at group
+names themselves.
+
+A role is a Django group. A person can hold more than one role; they may then do
+whatever any of their roles allows.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "Coordinator", _("Coordinator")
+    LEADER = "Leader", _("Leader")
+    ACTION_OWNER = "Action owner", _("Action owner")
+    FOCUS_GROUP_MEMBER = "Focus group member", _("Focus group member")
+    ADMINISTRATOR = "Administrator", _("Administrator")
+
+
+class Capability(models.TextChoices):
+    USE_STAFF_SITE = "use_staff_site", _("Use the staff site")
+    MANAGE_EVENTS = "manage_events", _("Plan, run and debrief events")
+    VIEW_EVENTS = "view_events", _("Read events and debriefs")
+    MANAGE_FEEDBACK = "manage_feedback", _("Capture and tag feedback")
+    VIEW_FEEDBACK = "view_feedback", _("Read feedback and analysis")
+    VIEW_PERSONAL_DATA = "view_personal_data", _("See contacts' personal data")
+    VIEW_CONTACT_COUNTS = "view_contact_counts", _("See counts of contacts")
+    MANAGE_ACTIONS = "manage_actions", _("Create and agree actions")
+    UPDATE_OWN_ACTIONS = "update_own_actions", _("Update actions assigned to their department")
+    VIEW_DASHBOARDS = "view_dashboards", _("Read dashboards and evaluation")
+    USE_PANEL = "use_panel", _("Sense-check findings as a focus group member")
+    VIEW_AUDIT_LOG = "view_audit_log", _("Read the audit log")
+    ADMINISTER = "administer", _("Manage users, roles and taxonomies")
+
+
+CAPABILITIES_BY_ROLE: dict[str, frozenset[str]] = {
+    Role.COORDINATOR: frozenset(
+        {
+            Capability.USE_STAFF_SITE,
+            Capability.MANAGE_EVENTS,
+            Capability.VIEW_EVENTS,
+            Capability.MANAGE_FEEDBACK,
+            Capability.VIEW_FEEDBACK,
+            Capability.VIEW_PERSONAL_DATA,
+            Capability.VIEW_CONTACT_COUNTS,
+            Capability.MANAGE_ACTIONS,
+            Capability.VIEW_DASHBOARDS,
+        }
+    ),
+    Role.LEADER: frozenset(
+        {
+            Capability.USE_STAFF_SITE,
+            Capability.VIEW_EVENTS,
+            Capability.VIEW_FEEDBACK,
+            Capability.VIEW_CONTACT_COUNTS,
+            Capability.MANAGE_ACTIONS,
+            Capability.VIEW_DASHBOARDS,
+        }
+    ),
+    Role.ACTION_OWNER: frozenset(
+        {
+            Capability.USE_STAFF_SITE,
+            Capability.UPDATE_OWN_ACTIONS,
+        }
+    ),
+    Role.FOCUS_GROUP_MEMBER: frozenset({Capability.USE_PANEL}),
+    Role.ADMINISTRATOR: frozenset(
+        {
+            Capability.USE_STAFF_SITE,
+            Capability.VIEW_EVENTS,
+            Capability.VIEW_FEEDBACK,
+            Capability.VIEW_PERSONAL_DATA,
+            Capability.VIEW_CONTACT_COUNTS,
+            Capability.VIEW_DASHBOARDS,
+            Capability.VIEW_AUDIT_LOG,
+            Capability.ADMINISTER,
+        }
+    ),
+}
+
+# Roles whose members must sign in with a second factor in production: they can
+# reach feedback, personal data or the admin.
+TWO_FACTOR_ROLES = frozenset({Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR})
+
+# The Django model permissions each role's group is given, as "app_label.codename"
+# patterns. They drive the Django admin; later apps add their models here.
+MODEL_PERMISSIONS_BY_ROLE: dict[str, tuple[str, ...]] = {
+    Role.COORDINATOR: (
+        "engagement.view_programme",
+        "engagement.view_community",
+        "engagement.view_department",
+        "feedback.view_workstream",
+        "feedback.view_keyquestion",
+        "feedback.view_topic",
+    ),
+    Role.LEADER: (
+        "engagement.view_programme",
+        "engagement.view_community",
+        "engagement.view_department",
+        "feedback.view_workstream",
+        "feedback.view_keyquestion",
+        "feedback.view_topic",
+    ),
+    Role.ACTION_OWNER: ("engagement.view_department",),
+    Role.FOCUS_GROUP_MEMBER: (),
+    Role.ADMINISTRATOR: (
+        "engagement.*",
+        "feedback.*",
+        "auth.view_user",
+        "auth.add_user",
+        "auth.change_user",
+        "auth.view_group",
+    ),
+}
+
+
+def roles_of(user) -> frozenset[str]:
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_community_voice_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True)) & set(Role.values)
+        user._community_voice_roles = cached
+    return cached
+
+
+def capabilities_of(user) -> frozenset[str]:
+    found: set[str] = set()
+    for role in roles_of(user):
+        found |= CAPABILITIES_BY_ROLE[role]
+    return frozenset(found)
+
+
+def can(user, capability: str) -> bool:
+    return capability in capabilities_of(user)
+
+
+def needs_two_factor(user) -> bool:
+    return bool(roles_of(user) & TWO_FACTOR_ROLES)
+
+
+def home_url_name_for(user) -> str:
+    """The page a person lands on after signing in."""
+    if can(user, Capability.USE_STAFF_SITE):
+        return "staff-home"
+    if can(user, Capability.USE_PANEL):
+        return "panel-home"
+    return "no-role"
+
+
+def capability_required(capability: str):
+    """View decorator: sign in first, then refuse anyone without the capability."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not can(request.user, capability):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,186 @@
+import base64
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from engagement.celery import app as celery_app
+from engagement.forms import TwoFactorCodeForm
+from engagement.models import Programme
+from engagement.roles import (
+    Capability,
+    Role,
+    can,
+    capabilities_of,
+    capability_required,
+    home_url_name_for,
+    roles_of,
+)
+
+
+def home(request):
+    return render(request, "engagement/home.html")
+
+
+@login_required
+def home_for_user(request):
+    return redirect(home_url_name_for(request.user))
+
+
+@capability_required(Capability.USE_STAFF_SITE)
+def staff_home(request):
+    user = request.user
+    return render(
+        request,
+        "engagement/staff_home.html",
+        {
+            "role_labels": sorted(Role(role).label for role in roles_of(user)),
+            "capability_labels": [
+                Capability(capability).label
+                for capability in Capability
+                if capability in capabilities_of(user)
+            ],
+            "programmes": Programme.objects.active(),
+            "can_administer": can(user, Capability.ADMINISTER),
+        },
+    )
+
+
+@capability_required(Capability.USE_PANEL)
+def panel_home(request):
+    return render(request, "panel/home.html")
+
+
+@login_required
+def no_role(request):
+    return render(request, "engagement/no_role.html", status=403)
+
+
+def _safe_next(request, fallback: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback
+
+
+@never_cache
+@login_required
+def two_factor_setup(request):
+    """Enrol an authenticator app: show a QR code, then confirm with a first code."""
+    if request.user.is_verified():
+        return redirect("home-for-user")
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=request.user, name=_("Authenticator app"), confirmed=False
+        )
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            messages.success(request, _("Two-step sign-in is set up for your account."))
+            return redirect(_safe_next(request, reverse("home-for-user")))
+        form.add_error("code", _("That code did not match. Wait for a new code and try again."))
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(
+        scale=5, title=_("QR code to add Community Voice to your authenticator app")
+    )
+    return render(
+        request,
+        "registration/two_factor_setup.html",
+        {
+            "form": form,
+            "qr_svg": qr_svg,
+            "secret_for_typing": _base32_in_groups(device.bin_key),
+            "next": _safe_next(request, ""),
+        },
+    )
+
+
+def _base32_in_groups(key: bytes) -> str:
+    text = base64.b32encode(key).decode().rstrip("=")
+    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+@never_cache
+@login_required
+def two_factor_verify(request):
+    if request.user.is_verified():
+        return redirect(_safe_next(request, reverse("home-for-user")))
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_safe_next(request, reverse("home-for-user")))
+        form.add_error(
+            "code",
+            _("That code did not match. Check the time on your phone and use the newest code."),
+        )
+    return render(
+        request,
+        "registration/two_factor_verify.html",
+        {"form": form, "next": _safe_next(request, "")},
+    )
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    checks = {"database": _check_database(), "cache": _check_cache(), "broker": _check_broker()}
+    healthy = all(state in ("ok", "not configured") for state in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "failing", "checks": checks},
+        status=200 if healthy else 503,
+    )
+
+
+def _check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return "failing"
+    return "ok"
+
+
+def _check_cache() -> str:
+    try:
+        cache.set("healthz", "ok", timeout=10)
+        if cache.get("healthz") != "ok":
+            return "failing"
+    except Exception:
+        return "failing"
+    return "ok"
+
+
+def _check_broker() -> str:
+    if not settings.REDIS_URL:
+        return "not configured"
+    try:
+        with celery_app.connection_for_write() as broker:
+            broker.ensure_connection(max_retries=1, timeout=2)
+    except Exception:
+        return "failing"
+    return "ok"
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "csrf_failure.html", status=403)
