@@ -175,7 +175,7 @@ def _check_broker() -> str:
     if not settings.REDIS_URL:
         return "not configured"
     try:
-        with celery_app.connection_for_write() as broker:
+        with celery_app.connection_for_write(url=settings.CELERY_BROKER_URL) as broker:
             broker.ensure_connection(max_retries=1, timeout=2)
     except Exception:
         return "failing"
