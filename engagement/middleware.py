@@ -72,4 +72,3 @@ class TwoFactorMiddleware:
             if settings.TWO_FACTOR_REQUIRED and needs_two_factor(user):
                 return redirect(f"{reverse('two-factor-setup')}?next={request.path}")
         return self.get_response(request)
-

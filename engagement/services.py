@@ -21,9 +21,7 @@ def roles_sync_groups(*, using: str = "default") -> None:
     """Create one group per role and give it exactly the model permissions roles.py lists."""
     for role in Role:
         group, _created = Group.objects.using(using).get_or_create(name=role.value)
-        group.permissions.set(
-            _permissions_matching(MODEL_PERMISSIONS_BY_ROLE[role], using=using)
-        )
+        group.permissions.set(_permissions_matching(MODEL_PERMISSIONS_BY_ROLE[role], using=using))
 
 
 @transaction.atomic

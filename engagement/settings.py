@@ -138,9 +138,7 @@ TEMPLATES = [
 ]
 
 # Database: SQLite under var/ unless DATABASE_URL points at PostgreSQL.
-DATABASE_URL = envurl(
-    "DATABASE_URL", "", {"postgres", "postgresql", "pgsql", "postgis", "sqlite"}
-)
+DATABASE_URL = envurl("DATABASE_URL", "", {"postgres", "postgresql", "pgsql", "postgis", "sqlite"})
 if DATABASE_URL:
     try:
         DATABASES = {"default": environ.Env.db_url_config(DATABASE_URL)}

@@ -5,84 +5,147 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('engagement', '0001_initial'),
+        ("engagement", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='KeyQuestion',
+            name="KeyQuestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=300, unique=True, verbose_name='question')),
-                ('hint', models.CharField(blank=True, help_text='Shown under the question on feedback forms.', max_length=300, verbose_name='hint')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.CharField(max_length=300, unique=True, verbose_name="question")),
+                (
+                    "hint",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown under the question on feedback forms.",
+                        max_length=300,
+                        verbose_name="hint",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'key question',
-                'verbose_name_plural': 'key questions',
-                'ordering': ['workstream__position', 'text'],
+                "verbose_name": "key question",
+                "verbose_name_plural": "key questions",
+                "ordering": ["workstream__position", "text"],
             },
         ),
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150, unique=True, verbose_name='name')),
-                ('slug', models.SlugField(max_length=150, unique=True, verbose_name='short name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('keywords', models.TextField(blank=True, help_text='Words and phrases that suggest this topic, one per line.', verbose_name='keywords')),
-                ('is_active', models.BooleanField(default=True, verbose_name='in use')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=150, unique=True, verbose_name="name")),
+                ("slug", models.SlugField(max_length=150, unique=True, verbose_name="short name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "keywords",
+                    models.TextField(
+                        blank=True,
+                        help_text="Words and phrases that suggest this topic, one per line.",
+                        verbose_name="keywords",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="in use")),
             ],
             options={
-                'verbose_name': 'topic',
-                'verbose_name_plural': 'topics',
-                'ordering': ['name'],
+                "verbose_name": "topic",
+                "verbose_name_plural": "topics",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Workstream',
+            name="Workstream",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='short name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("slug", models.SlugField(max_length=100, unique=True, verbose_name="short name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
             ],
             options={
-                'verbose_name': 'workstream',
-                'verbose_name_plural': 'workstreams',
-                'ordering': ['position', 'name'],
+                "verbose_name": "workstream",
+                "verbose_name_plural": "workstreams",
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='ProgrammeKeyQuestion',
+            name="ProgrammeKeyQuestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('key_question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='programme_links', to='feedback.keyquestion')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='key_question_links', to='engagement.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                (
+                    "key_question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="programme_links",
+                        to="feedback.keyquestion",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="key_question_links",
+                        to="engagement.programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'programme key question',
-                'verbose_name_plural': 'programme key questions',
-                'ordering': ['position'],
+                "verbose_name": "programme key question",
+                "verbose_name_plural": "programme key questions",
+                "ordering": ["position"],
             },
         ),
         migrations.AddField(
-            model_name='keyquestion',
-            name='programmes',
-            field=models.ManyToManyField(blank=True, related_name='key_questions', through='feedback.ProgrammeKeyQuestion', to='engagement.programme', verbose_name='programmes'),
+            model_name="keyquestion",
+            name="programmes",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="key_questions",
+                through="feedback.ProgrammeKeyQuestion",
+                to="engagement.programme",
+                verbose_name="programmes",
+            ),
         ),
         migrations.AddField(
-            model_name='keyquestion',
-            name='workstream',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='key_questions', to='feedback.workstream', verbose_name='workstream'),
+            model_name="keyquestion",
+            name="workstream",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="key_questions",
+                to="feedback.workstream",
+                verbose_name="workstream",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='programmekeyquestion',
-            constraint=models.UniqueConstraint(fields=('programme', 'key_question'), name='unique_key_question_per_programme'),
+            model_name="programmekeyquestion",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "key_question"), name="unique_key_question_per_programme"
+            ),
         ),
     ]
