@@ -44,6 +44,12 @@ def _clean_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The real hasher is slow on purpose; tests do not need that protection.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _celery_runs_tasks_in_process():
     """Unit tests run Celery tasks in-process; delivery tests start a real worker."""
     from engagement.celery import app

@@ -17,6 +17,9 @@ class SignInForm(AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # No autofocus: it would skip the page heading, the introduction and the "skip
+        # to main content" link for keyboard and screen reader users.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
         self.fields["username"].widget.attrs.update(
             {"autocapitalize": "none", "spellcheck": "false", "autocomplete": "username"}
         )

@@ -20,8 +20,9 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
-if (BASE_DIR / ".env").exists():
-    environ.Env.read_env(BASE_DIR / ".env")
+ENV_FILE = Path(os.environ.get("ENV_FILE", BASE_DIR / ".env"))
+if ENV_FILE.exists():
+    environ.Env.read_env(ENV_FILE)
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off"}
@@ -107,10 +108,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "engagement.middleware.SessionTimeoutMiddleware",
     "engagement.middleware.TwoFactorMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Axes must come last so that it sees the final login response.
@@ -317,6 +318,7 @@ LOGGING = {
         # Request logs can carry query strings and tokens; keep them to warnings.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from engagement import views
 from engagement.forms import SignInForm
@@ -14,7 +15,10 @@ urlpatterns = [
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
-            authentication_form=SignInForm, redirect_authenticated_user=True
+            authentication_form=SignInForm,
+            redirect_authenticated_user=True,
+            # LoginView would otherwise set site_name to the host name, hiding ours.
+            extra_context={"site_name": _("Community Voice")},
         ),
         name="login",
     ),

@@ -1,0 +1,100 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from engagement.forms import TwoFactorCodeForm
+
+
+@pytest.mark.django_db
+def test_home_page_explains_how_to_give_feedback_and_is_light(
+    client, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(10):
+        response = client.get("/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count("<h1") == 1
+    assert 'href="#main-content"' in page
+    assert "<main" in page and "<footer" in page and "<header" in page
+    assert "<script" not in page
+    assert "How to tell us what you think" in page
+
+
+@pytest.mark.django_db
+def test_pages_name_their_language(client):
+    page = client.get("/").content.decode()
+    assert '<html lang="en-gb"' in page
+
+
+@pytest.mark.django_db
+def test_unknown_pages_get_a_friendly_404(client, settings):
+    settings.DEBUG = False
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_refused_pages_get_a_friendly_403(client, focus_group_member):
+    client.force_login(focus_group_member)
+    response = client.get("/staff/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "You cannot see this page" in page
+    assert reverse("home-for-user") in page
+
+
+@pytest.mark.django_db
+def test_a_form_without_its_csrf_token_gets_a_friendly_page(coordinator):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"username": "coordinator", "password": "x"})
+    assert response.status_code == 403
+    assert "Please try again" in response.content.decode()
+
+
+def test_server_errors_get_a_page_that_needs_no_database(rf):
+    from engagement.errors import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Sorry, something went wrong" in page
+    assert "Nothing you had already saved has been lost" in page
+
+
+@pytest.mark.django_db
+def test_a_crash_shows_the_friendly_500_page(settings):
+    settings.DEBUG = False
+    settings.ROOT_URLCONF = "engagement.tests.crashing_urls"
+    client = Client(raise_request_exception=False)
+    response = client.get("/crash/")
+    assert response.status_code == 500
+    assert "Sorry, something went wrong" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_form_errors_are_summarised_with_links_to_the_fields(client, coordinator):
+    client.force_login(coordinator)
+    response = client.post(reverse("two-factor-verify"), {"code": ""})
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert 'href="#id_code"' in page
+    assert "Enter the 6-digit code from your authenticator app." in page
+
+
+def test_two_factor_codes_accept_spaces_but_not_letters():
+    assert TwoFactorCodeForm({"code": "123 456"}).is_valid()
+    form = TwoFactorCodeForm({"code": "12a456"})
+    assert not form.is_valid()
+    assert "numbers only" in form.errors["code"][0]
+
+
+@pytest.mark.django_db
+def test_security_headers_are_sent(client):
+    response = client.get("/")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "'unsafe-inline'" not in policy
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "camera=()" in response.headers["Permissions-Policy"]
+    assert response.headers["X-Frame-Options"] == "DENY"
