@@ -14,3 +14,11 @@ def test_clearing_sessions_removes_only_expired_ones():
     Session.objects.create(session_key="new", session_data="", expire_date=now + timedelta(days=1))
     clear_expired_sessions.delay()
     assert list(Session.objects.values_list("session_key", flat=True)) == ["new"]
+
+
+def test_every_scheduled_task_exists(settings):
+    from engagement.celery import app
+
+    app.loader.import_default_modules()
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        assert entry["task"] in app.tasks, name

@@ -1,0 +1,91 @@
+"""Speed and size figures for the pages built so far. Runs in-process against a fresh
+SQLite database in a temporary folder and prints one line per measurement.
+
+    make bench
+"""
+
+import gzip
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
+os.environ["VAR_DIR"] = tempfile.mkdtemp(prefix="community-voice-bench-")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "engagement.settings")
+for variable in ("DATABASE_URL", "REDIS_URL", "EMAIL_URL"):
+    os.environ.pop(variable, None)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.staticfiles import finders  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+REQUESTS = 200
+
+
+def timed_get(client, path):
+    durations = []
+    for _ in range(REQUESTS):
+        started = time.perf_counter()
+        response = client.get(path)
+        durations.append(time.perf_counter() - started)
+        assert response.status_code == 200, (path, response.status_code)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    return durations, len(queries)
+
+
+def report(name, durations, queries):
+    durations_ms = sorted(duration * 1000 for duration in durations)
+    median = statistics.median(durations_ms)
+    p95 = durations_ms[int(len(durations_ms) * 0.95) - 1]
+    print(f"{name:<28} median {median:6.2f} ms   p95 {p95:6.2f} ms   {queries} queries")
+
+
+def public_page_weight(client, path):
+    """Compressed bytes a cold visit downloads: the HTML and each stylesheet, script and
+    image it links to."""
+    html = client.get(path).content
+    total = len(gzip.compress(html, 6))
+    for asset in re.findall(rb'(?:href|src)="/static/([^"]+)"', html):
+        found = finders.find(asset.decode())
+        total += len(gzip.compress(Path(found).read_bytes(), 6))
+    return total
+
+
+def main():
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    from django.conf import settings
+
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    settings.DEBUG = False
+
+    anonymous = Client()
+    report("GET / (public home)", *timed_get(anonymous, "/"))
+    report("GET /accounts/login/", *timed_get(anonymous, "/accounts/login/"))
+    report("GET /healthz", *timed_get(anonymous, "/healthz"))
+
+    from django.contrib.auth import get_user_model
+
+    staff = Client()
+    staff.force_login(get_user_model().objects.get(username="coordinator"))
+    report("GET /staff/ (coordinator)", *timed_get(staff, "/staff/"))
+
+    weight = public_page_weight(anonymous, "/")
+    print(f"{'public home cold load':<28} {weight / 1024:6.1f} KB gzip (budget 60 KB)")
+
+
+if __name__ == "__main__":
+    main()
