@@ -250,3 +250,16 @@ def test_two_factor_next_never_leaves_the_site(client, coordinator):
         {"code": current_code(device), "next": "https://evil.example/"},
     )
     assert response.url == reverse("home-for-user")
+
+
+def test_passwords_are_stored_with_argon2():
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    from engagement.settings import PASSWORD_HASHERS
+
+    # The suite swaps in a fast hasher, so the production list is read from the module.
+    assert PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    hasher = Argon2PasswordHasher()
+    encoded = hasher.encode("a long pass phrase", hasher.salt())
+    assert encoded.startswith("argon2$")
+    assert hasher.verify("a long pass phrase", encoded)
