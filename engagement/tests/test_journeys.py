@@ -57,23 +57,27 @@ def assert_page_structure(page):
 
 # Signing in as each role ----------------------------------------------------------
 
+# The sections whose links depend on the role; other sections come and go as the site
+# grows, and every link shown is checked to open for the person who sees it.
+ROLE_SECTIONS = {"Overview", "Findings to check", "Administration"}
+
 ROLE_JOURNEYS = [
-    # fixture, landing path, h1 (None: "Welcome, <first name>"), staff navigation links
-    ("coordinator", "/staff/", None, ["Overview"]),
-    ("leader", "/staff/", None, ["Overview"]),
-    ("action_owner", "/staff/", None, ["Overview"]),
-    ("focus_group_member", "/panel/", "Findings to check", ["Findings to check"]),
-    ("administrator", "/staff/", None, ["Overview", "Administration"]),
+    # fixture, landing path, h1 (None: "Welcome, <first name>"), role sections shown
+    ("coordinator", "/staff/", None, {"Overview"}),
+    ("leader", "/staff/", None, {"Overview"}),
+    ("action_owner", "/staff/", None, {"Overview"}),
+    ("focus_group_member", "/panel/", "Findings to check", {"Findings to check"}),
+    ("administrator", "/staff/", None, {"Overview", "Administration"}),
 ]
 
 
 @pytest.mark.parametrize(
-    ("user_fixture", "landing_path", "heading", "navigation"),
+    ("user_fixture", "landing_path", "heading", "sections"),
     ROLE_JOURNEYS,
     ids=[journey[0] for journey in ROLE_JOURNEYS],
 )
 def test_each_role_signs_in_lands_on_its_home_and_signs_out(
-    request, live_server, page, sign_in, axe_check, user_fixture, landing_path, heading, navigation
+    request, live_server, page, sign_in, axe_check, user_fixture, landing_path, heading, sections
 ):
     user = request.getfixturevalue(user_fixture)
 
@@ -83,7 +87,12 @@ def test_each_role_signs_in_lands_on_its_home_and_signs_out(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         heading or f"Welcome, {user.first_name}"
     )
-    assert staff_navigation_links(page) == navigation
+    links = staff_navigation_links(page)
+    assert set(links) & ROLE_SECTIONS == sections
+    for link in page.get_by_role("navigation", name="Staff").get_by_role("link").all():
+        href = link.get_attribute("href")
+        answer = page.request.get(f"{live_server.url}{href}", max_redirects=0)
+        assert answer.status == 200, f"{user_fixture} is shown {href} but gets {answer.status}"
     expect(page.get_by_text(f"Signed in as {user.get_full_name()}")).to_be_visible()
     admin_button = page.get_by_role("link", name="Manage users, roles and taxonomies")
     expect(admin_button).to_have_count(1 if user_fixture == "administrator" else 0)
