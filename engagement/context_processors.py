@@ -16,12 +16,14 @@ class NavigationItem:
 
 PUBLIC_NAVIGATION = [
     NavigationItem(_("Home"), "home"),
+    NavigationItem(_("Events"), "events:public-list"),
 ]
 
 # Each section of the staff and panel sites, and who may see it. A person sees a
 # link only to the sections their roles allow.
 STAFF_NAVIGATION = [
     NavigationItem(_("Overview"), "staff-home", Capability.USE_STAFF_SITE),
+    NavigationItem(_("Events"), "events:list", Capability.VIEW_EVENTS),
     NavigationItem(_("Findings to check"), "panel-home", Capability.USE_PANEL),
     NavigationItem(_("Administration"), "admin:index", Capability.ADMINISTER),
 ]
@@ -32,8 +34,11 @@ def _links(request, items):
     for item in items:
         if item.capability and not can(request.user, item.capability):
             continue
-        url = reverse(item.url_name)
-        links.append({"label": item.label, "url": url, "current": request.path == url})
+        links.append({"label": item.label, "url": reverse(item.url_name), "current": False})
+    # The section a page belongs to is the link with the longest matching start.
+    matching = [link for link in links if request.path.startswith(link["url"])]
+    if matching:
+        max(matching, key=lambda link: len(link["url"]))["current"] = True
     return links
 
 
@@ -45,7 +50,8 @@ def navigation(request):
     }
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         context["staff_navigation"] = _links(request, STAFF_NAVIGATION)
-        context["site_area"] = (
-            _("staff") if can(request.user, Capability.USE_STAFF_SITE) else _("focus group")
-        )
+        if can(request.user, Capability.USE_STAFF_SITE):
+            context["site_area"] = _("staff")
+        elif can(request.user, Capability.USE_PANEL):
+            context["site_area"] = _("focus group")
     return context

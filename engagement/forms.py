@@ -53,3 +53,18 @@ class TwoFactorCodeForm(forms.Form):
         if not code.isdigit():
             raise forms.ValidationError(_("The code is made of numbers only."))
         return code
+
+
+class OptionalLabelsMixin:
+    """Marks optional fields "(optional)" in their label, as people expect, instead of
+    marking required ones with an unexplained asterisk. Tick boxes are left alone.
+    Declare a field's `required` on the field itself, not in a subclass's __init__."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        optional = str(_("(optional)"))
+        for field in self.fields.values():
+            if field.required or isinstance(field.widget, forms.CheckboxInput):
+                continue
+            if field.label and not str(field.label).endswith(optional):
+                field.label = f"{field.label} {optional}"

@@ -9,6 +9,7 @@ whatever any of their roles allows.
 
 from functools import wraps
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -92,6 +93,7 @@ TWO_FACTOR_ROLES = frozenset({Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR}
 # patterns. They drive the Django admin; later apps add their models here.
 MODEL_PERMISSIONS_BY_ROLE: dict[str, tuple[str, ...]] = {
     Role.COORDINATOR: (
+        "events.*",
         "engagement.view_programme",
         "engagement.view_community",
         "engagement.view_department",
@@ -100,6 +102,9 @@ MODEL_PERMISSIONS_BY_ROLE: dict[str, tuple[str, ...]] = {
         "feedback.view_topic",
     ),
     Role.LEADER: (
+        "events.view_event",
+        "events.view_venue",
+        "events.view_debrief",
         "engagement.view_programme",
         "engagement.view_community",
         "engagement.view_department",
@@ -111,6 +116,7 @@ MODEL_PERMISSIONS_BY_ROLE: dict[str, tuple[str, ...]] = {
     Role.FOCUS_GROUP_MEMBER: (),
     Role.ADMINISTRATOR: (
         "engagement.*",
+        "events.*",
         "feedback.*",
         "auth.view_user",
         "auth.add_user",
@@ -168,3 +174,18 @@ def capability_required(capability: str):
         return wrapped
 
     return decorator
+
+
+def staff_users():
+    """Active people who use the staff site: the choices for organisers and officers."""
+    staff_roles = [
+        role
+        for role, capabilities in CAPABILITIES_BY_ROLE.items()
+        if Capability.USE_STAFF_SITE in capabilities
+    ]
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=staff_roles)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from engagement import views
@@ -29,6 +29,7 @@ urlpatterns = [
     path("accounts/no-role/", views.no_role, name="no-role"),
     path("staff/", views.staff_home, name="staff-home"),
     path("panel/", views.panel_home, name="panel-home"),
+    path("", include("events.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -55,6 +55,13 @@ class KeyQuestion(models.Model):
         verbose_name=_("programmes"),
     )
 
+    events_covered = models.ManyToManyField(
+        "events.Event",
+        blank=True,
+        related_name="key_questions_covered",
+        verbose_name=_("events where it was discussed"),
+    )
+
     objects = KeyQuestionQuerySet.as_manager()
 
     class Meta:

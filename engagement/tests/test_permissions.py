@@ -7,60 +7,97 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from engagement.context_processors import STAFF_NAVIGATION
 from engagement.roles import Role
+from events.tests.factories import EventFactory, VenueFactory
 
 ANONYMOUS = None
 EVERY_ROLE = [ANONYMOUS, *Role]
 STAFF = {Role.COORDINATOR, Role.LEADER, Role.ACTION_OWNER, Role.ADMINISTRATOR}
 
-# url name -> (kwargs for reverse, the roles that may use it). Everyone else is
-# refused: anonymous visitors are sent to sign in, signed-in people get a 403.
+COORDINATORS = {Role.COORDINATOR}
+EVENT_READERS = {Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR}
+
+
+def no_arguments(objects):
+    return {}
+
+
+def the_event(objects):
+    return {"pk": objects["event"].pk}
+
+
+def the_venue(objects):
+    return {"pk": objects["venue"].pk}
+
+
+# url name -> (HTTP method, kwargs for reverse, the roles that may use it). Everyone
+# else is refused: anonymous visitors are sent to sign in, signed-in people get a 403.
 ACCESS = {
-    "staff-home": ({}, STAFF),
-    "panel-home": ({}, {Role.FOCUS_GROUP_MEMBER}),
-    "admin:index": ({}, {Role.ADMINISTRATOR}),
+    "staff-home": ("get", no_arguments, STAFF),
+    "panel-home": ("get", no_arguments, {Role.FOCUS_GROUP_MEMBER}),
+    "admin:index": ("get", no_arguments, {Role.ADMINISTRATOR}),
+    "events:list": ("get", no_arguments, EVENT_READERS),
+    "events:create": ("get", no_arguments, COORDINATORS),
+    "events:detail": ("get", the_event, EVENT_READERS),
+    "events:edit": ("get", the_event, COORDINATORS),
+    "events:cancel": ("get", the_event, COORDINATORS),
+    "events:mark-held": ("get", the_event, COORDINATORS),
+    "events:debrief": ("get", the_event, COORDINATORS),
+    "events:poster": ("get", the_event, EVENT_READERS),
+    "events:venue-list": ("get", no_arguments, EVENT_READERS),
+    "events:venue-create": ("get", no_arguments, COORDINATORS),
+    "events:venue-edit": ("get", the_venue, COORDINATORS),
+    "events:venue-archive": ("post", the_venue, COORDINATORS),
+    "events:venue-delete": ("post", the_venue, COORDINATORS),
 }
 
-PROTECTED_PREFIXES = ("/staff/", "/panel/")
+
+@pytest.fixture
+def objects(db):
+    """One of each object the URLs above point at: an event that has started, so it
+    can be marked held, and a venue no event uses, so it can be deleted."""
+    return {"event": EventFactory(past=True), "venue": VenueFactory()}
+
+
+PROTECTED_PREFIXES = ("staff/", "panel/")
 NAVIGATION_URL_NAMES = {item.url_name for item in STAFF_NAVIGATION}
 
 
-def protected_url_names(resolver=None, namespace=""):
-    """The names of every URL pattern under /staff/ or /panel/."""
+def named_routes(resolver=None, namespace="", prefix=""):
+    """(name, route) for every named URL pattern outside the Django admin."""
     resolver = resolver or get_resolver()
     for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
             if inner.startswith("admin:"):
                 continue
-            yield from protected_url_names(pattern, inner)
+            yield from named_routes(pattern, inner, route)
         elif isinstance(pattern, URLPattern) and pattern.name:
-            yield f"{namespace}{pattern.name}"
+            yield f"{namespace}{pattern.name}", route
 
 
 def test_every_staff_and_panel_url_is_in_the_access_table():
-    unchecked = []
-    for name in protected_url_names():
-        if name in ACCESS:
-            continue
-        try:
-            path = reverse(name)
-        except Exception:
-            unchecked.append(name)
-            continue
-        if path.startswith(PROTECTED_PREFIXES):
-            unchecked.append(name)
+    unchecked = [
+        name
+        for name, route in named_routes()
+        if route.startswith(PROTECTED_PREFIXES) and name not in ACCESS
+    ]
     assert unchecked == [], f"Add these URLs to ACCESS: {unchecked}"
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", EVERY_ROLE, ids=lambda role: str(role or "anonymous"))
 @pytest.mark.parametrize("url_name", sorted(ACCESS))
-def test_only_the_right_roles_reach_each_url(client_for_role, role, url_name):
-    kwargs, allowed_roles = ACCESS[url_name]
-    url = reverse(url_name, kwargs=kwargs)
-    response = client_for_role(role).get(url)
+def test_only_the_right_roles_reach_each_url(client_for_role, objects, role, url_name):
+    method, arguments, allowed_roles = ACCESS[url_name]
+    url = reverse(url_name, kwargs=arguments(objects))
+    response = getattr(client_for_role(role), method)(url)
     if role in allowed_roles:
-        assert response.status_code == 200, f"{role} should reach {url}"
+        if method == "get":
+            assert response.status_code == 200, f"{role} should reach {url}"
+        else:
+            assert response.status_code == 302, f"{role} should be able to post to {url}"
+            assert "/login/" not in response.url
     elif role is ANONYMOUS:
         assert response.status_code == 302
         assert "/login/" in response.url
@@ -76,8 +113,10 @@ def test_only_the_right_roles_reach_each_url(client_for_role, role, url_name):
 def test_navigation_shows_each_role_only_what_it_may_use(client_for_role, role):
     response = client_for_role(role).get("/", follow=True)
     links = {item["url"] for item in response.context["staff_navigation"]}
-    for url_name, (kwargs, allowed_roles) in ACCESS.items():
-        url = reverse(url_name, kwargs=kwargs)
+    for url_name, (_method, arguments, allowed_roles) in ACCESS.items():
+        if arguments is not no_arguments:
+            continue
+        url = reverse(url_name)
         if role not in allowed_roles:
             assert url not in links, f"{role} is shown a link to {url}"
         elif url_name in NAVIGATION_URL_NAMES:

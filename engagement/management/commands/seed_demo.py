@@ -1,55 +1,20 @@
 import os
+from importlib import import_module
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.utils.module_loading import module_has_submodule
 
-from engagement.models import Community, Department, Programme
+from engagement.demo import DEFAULT_DEMO_PASSWORD, DEMO_USERS
 from engagement.roles import Role
-from engagement.services import user_create_with_roles
-from feedback.models import KeyQuestion, ProgrammeKeyQuestion
-
-DEFAULT_DEMO_PASSWORD = "community-voice-demo"
-
-DEMO_USERS = [
-    ("coordinator", "Amara", "Okafor", Role.COORDINATOR),
-    ("leader", "David", "Hughes", Role.LEADER),
-    ("owner", "Priya", "Shah", Role.ACTION_OWNER),
-    ("panel", "Marcus", "Campbell", Role.FOCUS_GROUP_MEMBER),
-    ("admin", "Helen", "Wright", Role.ADMINISTRATOR),
-]
-
-COMMUNITIES = [
-    ("Black African communities", "Including Somali, Nigerian, Ghanaian and Eritrean residents."),
-    ("Black Caribbean communities", "Including Windrush-generation families and their children."),
-    ("Young people (16–24)", "Young people from every background across the force area."),
-    ("South Asian Muslim communities", "Including Pakistani and Bangladeshi heritage residents."),
-    ("Gypsy, Roma and Traveller communities", "Including people living on sites and in housing."),
-    ("Mixed heritage communities", "People of mixed ethnic heritage and their families."),
-]
-
-DEPARTMENTS = [
-    ("Training and Learning", "training@example.police.uk"),
-    ("Professional Standards", "professional.standards@example.police.uk"),
-    ("Neighbourhood Policing", "neighbourhoods@example.police.uk"),
-    ("Stop and Search Scrutiny", "stop.search@example.police.uk"),
-    ("People and Recruitment", "recruitment@example.police.uk"),
-    ("Digital Services", "digital@example.police.uk"),
-    ("Custody", "custody@example.police.uk"),
-    ("Corporate Communications", "communications@example.police.uk"),
-]
-
-PROGRAMME_NAME = "Police Race Action Plan community engagement 2026–27"
-PROGRAMME_DESCRIPTION = (
-    "A year of community events across the force area, each focused on one community, "
-    "asking how the police can better respect, protect, involve and represent them. "
-    "Findings are sense-checked by a volunteer focus group and turned into You Said, We Did "
-    "actions."
-)
 
 
 class Command(BaseCommand):
-    help = "Fill the database with a believable demo programme and one user per role."
+    help = (
+        "Fill the database with a believable demo programme and one user per role. "
+        "Each app adds its own part from its demo.py, in the order the apps are installed."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -65,42 +30,11 @@ class Command(BaseCommand):
                 "Run it with DEBUG=true, or pass --allow-production if you really mean it."
             )
         password = os.environ.get("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
-        self.seed(password=password)
+        for app_config in apps.get_app_configs():
+            if module_has_submodule(app_config.module, "demo"):
+                import_module(f"{app_config.name}.demo").seed(password=password)
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write("Sign in at /accounts/login/ with any of these (password below):")
         for username, first_name, last_name, role in DEMO_USERS:
             self.stdout.write(f"  {username:<12} {Role(role).label} ({first_name} {last_name})")
         self.stdout.write(f"  password:    {password}")
-
-    @transaction.atomic
-    def seed(self, *, password: str) -> None:
-        for name, description in COMMUNITIES:
-            Community.objects.get_or_create(name=name, defaults={"description": description})
-        departments = {}
-        for name, email in DEPARTMENTS:
-            departments[name], _created = Department.objects.get_or_create(
-                name=name, defaults={"email": email}
-            )
-
-        programme, _created = Programme.objects.get_or_create(
-            name=PROGRAMME_NAME, defaults={"description": PROGRAMME_DESCRIPTION}
-        )
-        for position, question in enumerate(
-            KeyQuestion.objects.filter(workstream__isnull=False).order_by("workstream__position"),
-            start=1,
-        ):
-            ProgrammeKeyQuestion.objects.get_or_create(
-                programme=programme, key_question=question, defaults={"position": position}
-            )
-
-        for username, first_name, last_name, role in DEMO_USERS:
-            user = user_create_with_roles(
-                username=username,
-                password=password,
-                roles=[role],
-                email=f"{username}@example.police.uk",
-                first_name=first_name,
-                last_name=last_name,
-            )
-            if role == Role.ACTION_OWNER:
-                departments["Training and Learning"].members.add(user)

@@ -1,0 +1,299 @@
+import re
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from engagement.forms import OptionalLabelsMixin
+from engagement.roles import staff_users
+from events.models import Debrief, Event, Venue
+
+DATETIME_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
+USUAL_EVENT_LENGTH = timedelta(hours=3)
+UK_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
+NEGATIVE_COST_MESSAGE = _("A cost cannot be negative. Enter 0 if there was no cost.")
+
+
+def person_name(user) -> str:
+    return user.get_full_name() or user.username
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """The browser's own date and time picker, which works with a keyboard and on tablets."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format=DATETIME_INPUT_FORMAT)
+
+
+def date_time_field(label, *, required=True, help_text=""):
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=DateTimeInput(),
+        input_formats=[DATETIME_INPUT_FORMAT, "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
+        error_messages={
+            "required": _("Enter a date and time."),
+            "invalid": _("Enter a real date and time, for example 14/03/2027 18:30."),
+        },
+    )
+
+
+def cost_field(label):
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_digits=8,
+        decimal_places=2,
+        error_messages={
+            "min_value": NEGATIVE_COST_MESSAGE,
+            "invalid": _("Enter an amount in pounds, for example 120 or 85.50."),
+            "max_decimal_places": _("Enter pounds and pence, with at most 2 decimal places."),
+            "max_digits": _("That amount is too large."),
+        },
+    )
+
+
+class EventForm(OptionalLabelsMixin, forms.ModelForm):
+    slug = forms.SlugField(
+        label=_("Web address"),
+        required=False,
+        max_length=120,
+        help_text=_(
+            "The end of the public page's address. Leave empty to make one from the title."
+        ),
+        error_messages={
+            "invalid": _("Use only letters, numbers and hyphens, e.g. brixton-listening-2027."),
+        },
+    )
+    starts_at = date_time_field(_("Starts"))
+    ends_at = date_time_field(
+        _("Ends"),
+        required=False,
+        help_text=_("Leave empty for the usual three hours."),
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "programme",
+            "title",
+            "focus_community",
+            "age_group",
+            "format",
+            "venue",
+            "online_link",
+            "starts_at",
+            "ends_at",
+            "lead_organiser",
+            "public_description",
+            "agenda",
+            "slug",
+            "is_published",
+        ]
+        widgets = {
+            "format": forms.RadioSelect,
+            "public_description": forms.Textarea(attrs={"rows": 4}),
+            "agenda": forms.Textarea(attrs={"rows": 6}),
+        }
+        error_messages = {
+            "title": {"required": _("Enter a title for the event.")},
+            "programme": {"required": _("Choose the programme this event is part of.")},
+            "slug": {
+                "unique": _(
+                    "Another event already uses this web address. Choose a different one, "
+                    "or leave it empty to make one from the title."
+                ),
+            },
+            "online_link": {
+                "invalid": _("Enter a full web address starting with https://"),
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["focus_community"].empty_label = _("Open to all")
+        venues = Venue.objects.in_use()
+        if self.instance.venue_id:
+            venues = Venue.objects.filter(pk=self.instance.venue_id) | venues
+        self.fields["venue"].queryset = venues
+        self.fields["venue"].empty_label = _("No venue (online only)")
+        self.fields["lead_organiser"].queryset = staff_users()
+        self.fields["lead_organiser"].label_from_instance = person_name
+        self.fields["venue"].help_text = _("Needed for events held in person.")
+        self.fields["programme"].empty_label = None
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_at = cleaned.get("starts_at")
+        ends_at = cleaned.get("ends_at")
+        if starts_at and not ends_at and "ends_at" not in self.errors:
+            cleaned["ends_at"] = ends_at = starts_at + USUAL_EVENT_LENGTH
+        if starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("ends_at", _("The end must be after the start."))
+        if (
+            starts_at
+            and self.instance.pk is None
+            and starts_at < timezone.now()
+            and "starts_at" in self.changed_data
+        ):
+            self.add_error(
+                "starts_at",
+                _("A new event cannot start in the past. Choose a date and time from now on."),
+            )
+        event_format = cleaned.get("format")
+        if event_format in (Event.Format.IN_PERSON, Event.Format.HYBRID) and not cleaned.get(
+            "venue"
+        ):
+            self.add_error(
+                "venue",
+                _("Choose a venue for an event held in person, or change the format to online."),
+            )
+        needs_link = event_format in (Event.Format.ONLINE, Event.Format.HYBRID)
+        if needs_link and not cleaned.get("online_link") and "online_link" not in self.errors:
+            self.add_error("online_link", _("Enter the joining link for an online event."))
+        return cleaned
+
+
+class EventCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the event cancelled?"),
+        help_text=_("People who look at the event page will see this."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        error_messages={"required": _("Say why the event is cancelled.")},
+    )
+
+
+class EventHeldForm(OptionalLabelsMixin, forms.ModelForm):
+    headcount = forms.IntegerField(
+        label=_("Members of the public attending"),
+        help_text=_("Do not count officers and staff."),
+        min_value=0,
+        max_value=100_000,
+        error_messages={
+            "required": _("Enter how many members of the public came. A careful estimate is fine."),
+            "min_value": _("The number of people cannot be negative."),
+            "max_value": _("That is more people than an event can hold. Check the number."),
+            "invalid": _("Enter a whole number, for example 60."),
+        },
+    )
+    actual_ends_at = date_time_field(
+        _("When did it actually finish?"),
+        required=False,
+        help_text=_("Leave empty if it finished on time."),
+    )
+    key_questions_covered = forms.ModelMultipleChoiceField(
+        label=_("Which key questions were discussed?"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    venue_hire_cost = cost_field(_("Venue hire (£)"))
+    catering_cost = cost_field(_("Catering (£)"))
+    other_cost = cost_field(_("Other costs (£)"))
+
+    class Meta:
+        model = Event
+        fields = [
+            "headcount",
+            "actual_ends_at",
+            "key_questions_covered",
+            "officers_attending",
+            "other_officers_count",
+            "chief_officer_attended",
+            "venue_hire_cost",
+            "catering_cost",
+            "other_cost",
+        ]
+        widgets = {"officers_attending": forms.CheckboxSelectMultiple}
+        error_messages = {
+            "other_officers_count": {
+                "min_value": _("The number of officers cannot be negative."),
+                "invalid": _("Enter a whole number, for example 3."),
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        event = self.instance
+        self.fields["key_questions_covered"].queryset = event.programme.key_questions.order_by(
+            "programme_links__position"
+        )
+        self.fields["key_questions_covered"].initial = list(
+            event.key_questions_covered.values_list("pk", flat=True)
+        )
+        self.fields["officers_attending"].queryset = staff_users()
+        self.fields["officers_attending"].label_from_instance = person_name
+        self.fields["officers_attending"].label = _("Officers and staff who attended")
+
+    def clean_actual_ends_at(self):
+        actual_ends_at = self.cleaned_data.get("actual_ends_at")
+        if actual_ends_at is None:
+            return self.instance.ends_at
+        if actual_ends_at <= self.instance.starts_at:
+            raise forms.ValidationError(_("The finish must be after the event started."))
+        return actual_ends_at
+
+
+class DebriefForm(forms.ModelForm):
+    class Meta:
+        model = Debrief
+        fields = ["went_well", "to_improve", "learning", "follow_ups", "who_took_part"]
+        widgets = {field: forms.Textarea(attrs={"rows": 4}) for field in fields}
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(str(cleaned.get(field) or "").strip() for field in self.Meta.fields):
+            raise forms.ValidationError(_("Write at least one part of the debrief."))
+        return cleaned
+
+
+class VenueForm(OptionalLabelsMixin, forms.ModelForm):
+    typical_hire_cost = cost_field(_("Typical hire cost (£)"))
+
+    class Meta:
+        model = Venue
+        fields = [
+            "name",
+            "kind",
+            "address",
+            "postcode",
+            "capacity",
+            "typical_hire_cost",
+            "step_free_access",
+            "hearing_loop",
+            "accessible_toilet",
+            "parking",
+            "prayer_space",
+            "accessibility_notes",
+        ]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+            "postcode": forms.TextInput(attrs={"autocomplete": "postal-code"}),
+            "accessibility_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "name": {"required": _("Enter the venue's name.")},
+            "kind": {"required": _("Choose what kind of venue it is.")},
+            "capacity": {"invalid": _("Enter a whole number, for example 80.")},
+        }
+
+    def clean_postcode(self):
+        postcode = " ".join(self.cleaned_data.get("postcode", "").upper().split())
+        if postcode and not UK_POSTCODE.match(postcode):
+            raise forms.ValidationError(_("Enter a real UK postcode, for example SW9 8DD."))
+        if postcode and " " not in postcode:
+            postcode = f"{postcode[:-3]} {postcode[-3:]}"
+        return postcode
+
+    def clean(self):
+        cleaned = super().clean()
+        physical = cleaned.get("kind") and cleaned["kind"] != Venue.Kind.ONLINE
+        if physical and not cleaned.get("address"):
+            self.add_error("address", _("Enter the address so people can find the venue."))
+        return cleaned

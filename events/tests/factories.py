@@ -1,0 +1,60 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from engagement.tests.factories import CommunityFactory, ProgrammeFactory
+from events.models import Debrief, Event, Venue
+
+
+class VenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Venue
+
+    name = factory.Sequence(lambda n: f"Community Centre {n}")
+    kind = Venue.Kind.COMMUNITY_CENTRE
+    address = "1 High Street\nManchester"
+    postcode = "M14 4SL"
+    capacity = 100
+    step_free_access = True
+    typical_hire_cost = Decimal("150.00")
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+        skip_postgeneration_save = True
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = factory.Sequence(lambda n: f"Listening event {n}")
+    slug = factory.Sequence(lambda n: f"listening-event-{n}")
+    focus_community = factory.SubFactory(CommunityFactory)
+    format = Event.Format.IN_PERSON
+    venue = factory.SubFactory(VenueFactory)
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+    ends_at = factory.LazyAttribute(lambda event: event.starts_at + timedelta(hours=3))
+    public_description = "An evening to tell local officers what you think."
+    is_published = True
+
+    class Params:
+        past = factory.Trait(
+            starts_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=7)),
+        )
+        held = factory.Trait(
+            starts_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=7)),
+            status=Event.Status.HELD,
+            headcount=60,
+            venue_hire_cost=Decimal("150.00"),
+            catering_cost=Decimal("80.50"),
+            other_cost=Decimal("0.00"),
+        )
+
+
+class DebriefFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Debrief
+
+    event = factory.SubFactory(EventFactory, held=True)
+    went_well = "Good turnout."
+    to_improve = "Start on time."

@@ -1,0 +1,293 @@
+from datetime import timedelta
+
+import segno
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from engagement.models import Programme
+from engagement.roles import Capability, can, capability_required
+from events.calendar import calendar_for_events
+from events.filters import EventFilter
+from events.forms import DebriefForm, EventCancelForm, EventForm, EventHeldForm, VenueForm
+from events.models import Debrief, Event, Venue
+from events.services import (
+    VenueInUseError,
+    debrief_save,
+    event_cancel,
+    event_mark_held,
+    event_save,
+    venue_archive,
+    venue_delete,
+)
+
+EVENTS_PER_PAGE = 25
+# Calendar apps keep what they already have; recent past events stay so they show as held.
+PAST_EVENTS_IN_FEED = timedelta(days=90)
+
+
+def _get_event_for_staff(pk) -> Event:
+    return get_object_or_404(
+        Event.objects.select_related(
+            "programme", "focus_community", "venue", "lead_organiser", "debrief"
+        ),
+        pk=pk,
+    )
+
+
+def _get_event_for_editing(request, pk) -> Event:
+    if not can(request.user, Capability.MANAGE_EVENTS):
+        raise PermissionDenied
+    return _get_event_for_staff(pk)
+
+
+# Staff pages -----------------------------------------------------------------------
+
+
+@capability_required(Capability.VIEW_EVENTS)
+def event_list(request):
+    event_filter = EventFilter(request.GET, queryset=Event.objects.for_staff_list().with_costs())
+    page = Paginator(event_filter.qs, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
+    query_without_when = query_without_page.copy()
+    query_without_when.pop("when", None)
+    return render(
+        request,
+        "events/event_list.html",
+        {
+            "filter": event_filter,
+            "page": page,
+            "when": event_filter.form.cleaned_data.get("when") or EventFilter.When.UPCOMING,
+            "when_choices": EventFilter.WHEN_CHOICES,
+            "query_without_page": query_without_page.urlencode(),
+            "query_without_when": query_without_when.urlencode(),
+            "can_manage": can(request.user, Capability.MANAGE_EVENTS),
+        },
+    )
+
+
+@capability_required(Capability.VIEW_EVENTS)
+def event_detail(request, pk):
+    event = _get_event_for_staff(pk)
+    officers = list(event.officers_attending.order_by("first_name", "last_name"))
+    return render(
+        request,
+        "events/event_detail.html",
+        {
+            "event": event,
+            "officers": officers,
+            "officer_count": len(officers) + event.other_officers_count,
+            "key_questions": _key_questions_with_coverage(event),
+            "debrief": getattr(event, "debrief", None),
+            "programme_costs": event.programme.events.cost_totals(),
+            "can_manage": can(request.user, Capability.MANAGE_EVENTS),
+        },
+    )
+
+
+def _key_questions_with_coverage(event):
+    """The programme's key questions in order, each marked if the event covered it."""
+    covered = set(event.key_questions_covered.values_list("pk", flat=True))
+    questions = event.programme.key_questions.order_by("programme_links__position")
+    return [(question, question.pk in covered) for question in questions]
+
+
+@capability_required(Capability.MANAGE_EVENTS)
+def event_create(request):
+    initial = {"programme": Programme.objects.active().first(), "lead_organiser": request.user}
+    form = EventForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        event = event_save(form=form, by=request.user)
+        messages.success(request, _("The event is saved."))
+        return redirect(event.get_staff_url())
+    return render(request, "events/event_form.html", {"form": form, "event": None})
+
+
+@capability_required(Capability.MANAGE_EVENTS)
+def event_edit(request, pk):
+    event = _get_event_for_editing(request, pk)
+    form = EventForm(request.POST or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        event_save(form=form, by=request.user)
+        messages.success(request, _("Your changes are saved."))
+        return redirect(event.get_staff_url())
+    return render(request, "events/event_form.html", {"form": form, "event": event})
+
+
+@capability_required(Capability.MANAGE_EVENTS)
+def event_cancel_view(request, pk):
+    event = _get_event_for_editing(request, pk)
+    if event.is_held:
+        messages.error(request, _("This event has already been held, so it cannot be cancelled."))
+        return redirect(event.get_staff_url())
+    form = EventCancelForm(request.POST or None, initial={"reason": event.cancellation_reason})
+    if request.method == "POST" and form.is_valid():
+        event_cancel(event=event, reason=form.cleaned_data["reason"])
+        messages.success(request, _("The event is cancelled."))
+        return redirect(event.get_staff_url())
+    return render(request, "events/event_cancel.html", {"form": form, "event": event})
+
+
+@capability_required(Capability.MANAGE_EVENTS)
+def event_mark_held_view(request, pk):
+    event = _get_event_for_editing(request, pk)
+    if event.is_cancelled:
+        messages.error(request, _("This event was cancelled, so it cannot be marked as held."))
+        return redirect(event.get_staff_url())
+    if event.starts_at > timezone.now():
+        messages.error(request, _("This event has not started yet."))
+        return redirect(event.get_staff_url())
+    form = EventHeldForm(request.POST or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        event_mark_held(form=form)
+        messages.success(request, _("The event is marked as held."))
+        return redirect(event.get_staff_url())
+    return render(request, "events/event_held.html", {"form": form, "event": event})
+
+
+@capability_required(Capability.MANAGE_EVENTS)
+def event_debrief(request, pk):
+    event = _get_event_for_editing(request, pk)
+    debrief = getattr(event, "debrief", None) or Debrief(event=event)
+    form = DebriefForm(request.POST or None, instance=debrief)
+    if request.method == "POST" and form.is_valid():
+        debrief_save(form=form, event=event, by=request.user)
+        messages.success(request, _("The debrief is saved."))
+        return redirect(event.get_staff_url())
+    return render(request, "events/event_debrief.html", {"form": form, "event": event})
+
+
+@capability_required(Capability.VIEW_EVENTS)
+def event_poster(request, pk):
+    event = _get_event_for_staff(pk)
+    feedback_url = event.feedback_url()
+    qr_svg = segno.make(feedback_url, error="m").svg_inline(
+        scale=8, border=2, title=_("QR code for the feedback form")
+    )
+    return render(
+        request,
+        "events/event_poster.html",
+        {
+            "event": event,
+            "feedback_url": feedback_url,
+            "short_url": feedback_url.split("://", 1)[-1],
+            "qr_svg": qr_svg,
+            "key_questions": event.programme.key_questions.order_by("programme_links__position"),
+        },
+    )
+
+
+@capability_required(Capability.VIEW_EVENTS)
+def venue_list(request):
+    show_archived = request.GET.get("archived") == "1"
+    venues = Venue.objects.with_event_counts()
+    if not show_archived:
+        venues = venues.in_use()
+    return render(
+        request,
+        "events/venue_list.html",
+        {
+            "venues": venues,
+            "show_archived": show_archived,
+            "can_manage": can(request.user, Capability.MANAGE_EVENTS),
+        },
+    )
+
+
+@capability_required(Capability.MANAGE_EVENTS)
+def venue_create(request):
+    form = VenueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        venue = form.save()
+        messages.success(request, _("%(venue)s is added.") % {"venue": venue})
+        return redirect("events:venue-list")
+    return render(request, "events/venue_form.html", {"form": form, "venue": None})
+
+
+@capability_required(Capability.MANAGE_EVENTS)
+def venue_edit(request, pk):
+    venue = get_object_or_404(Venue, pk=pk)
+    form = VenueForm(request.POST or None, instance=venue)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your changes are saved."))
+        return redirect("events:venue-list")
+    return render(
+        request,
+        "events/venue_form.html",
+        {"form": form, "venue": venue, "in_use": venue.is_in_use()},
+    )
+
+
+@require_POST
+@capability_required(Capability.MANAGE_EVENTS)
+def venue_archive_view(request, pk):
+    venue = get_object_or_404(Venue, pk=pk)
+    archived = request.POST.get("archived", "1") == "1"
+    venue_archive(venue=venue, archived=archived)
+    if archived:
+        messages.success(request, _("%(venue)s is archived.") % {"venue": venue})
+    else:
+        messages.success(request, _("%(venue)s is back in use.") % {"venue": venue})
+    return redirect("events:venue-list")
+
+
+@require_POST
+@capability_required(Capability.MANAGE_EVENTS)
+def venue_delete_view(request, pk):
+    venue = get_object_or_404(Venue, pk=pk)
+    try:
+        venue_delete(venue=venue)
+    except VenueInUseError:
+        messages.error(
+            request,
+            _("%(venue)s has events, so it cannot be deleted. You can archive it instead.")
+            % {"venue": venue},
+        )
+        return redirect("events:venue-edit", pk=venue.pk)
+    messages.success(request, _("%(venue)s is deleted.") % {"venue": venue})
+    return redirect("events:venue-list")
+
+
+# Public pages ----------------------------------------------------------------------
+
+
+def public_event_list(request):
+    events = Event.objects.public_listing()
+    return render(request, "events/public_list.html", {"events": events})
+
+
+def public_event_detail(request, slug):
+    event = get_object_or_404(
+        Event.objects.published().select_related("venue", "focus_community"), slug=slug
+    )
+    return render(request, "events/public_detail.html", {"event": event})
+
+
+def _calendar_response(calendar, filename):
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def public_calendar(request):
+    events = (
+        Event.objects.published()
+        .filter(ends_at__gte=timezone.now() - PAST_EVENTS_IN_FEED)
+        .select_related("venue")
+        .order_by("starts_at")
+    )
+    return _calendar_response(
+        calendar_for_events(events, request=request), "community-voice-events.ics"
+    )
+
+
+def public_event_calendar(request, slug):
+    event = get_object_or_404(Event.objects.published().select_related("venue"), slug=slug)
+    return _calendar_response(calendar_for_events([event], request=request), f"{event.slug}.ics")
