@@ -89,7 +89,7 @@ def two_factor_setup(request):
         device = TOTPDevice.objects.create(
             user=request.user, name=_("Authenticator app"), confirmed=False
         )
-    form = TwoFactorCodeForm(request.POST or None)
+    form = TwoFactorCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
             device.confirmed = True
@@ -123,7 +123,7 @@ def _base32_in_groups(key: bytes) -> str:
 def two_factor_verify(request):
     if request.user.is_verified():
         return redirect(_safe_next(request, reverse("home-for-user")))
-    form = TwoFactorCodeForm(request.POST or None)
+    form = TwoFactorCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["code"])
         if device is not None:

@@ -68,7 +68,19 @@ class EventForm(OptionalLabelsMixin, forms.ModelForm):
         ),
         error_messages={
             "invalid": _("Use only letters, numbers and hyphens, e.g. brixton-listening-2027."),
+            "unique": _(
+                "Another event already uses this web address. Choose a different one, "
+                "or leave it empty to make one from the title."
+            ),
         },
+    )
+    online_link = forms.URLField(
+        label=_("Online joining link"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("For online and hybrid events, e.g. https://teams.microsoft.com/…"),
+        error_messages={"invalid": _("Enter a full web address starting with https://")},
     )
     starts_at = date_time_field(_("Starts"))
     ends_at = date_time_field(
@@ -103,15 +115,6 @@ class EventForm(OptionalLabelsMixin, forms.ModelForm):
         error_messages = {
             "title": {"required": _("Enter a title for the event.")},
             "programme": {"required": _("Choose the programme this event is part of.")},
-            "slug": {
-                "unique": _(
-                    "Another event already uses this web address. Choose a different one, "
-                    "or leave it empty to make one from the title."
-                ),
-            },
-            "online_link": {
-                "invalid": _("Enter a full web address starting with https://"),
-            },
         }
 
     def __init__(self, *args, **kwargs):

@@ -42,6 +42,8 @@ def event_mark_held(*, form) -> Event:
     event.status = Event.Status.HELD
     event.cancellation_reason = ""
     event.save()
+    form.save_m2m()
+    # Key questions point at events, not the other way round, so the form cannot save them.
     event.key_questions_covered.set(form.cleaned_data["key_questions_covered"])
     return event
 

@@ -101,7 +101,7 @@ def _key_questions_with_coverage(event):
 @capability_required(Capability.MANAGE_EVENTS)
 def event_create(request):
     initial = {"programme": Programme.objects.active().first(), "lead_organiser": request.user}
-    form = EventForm(request.POST or None, initial=initial)
+    form = EventForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         event = event_save(form=form, by=request.user)
         messages.success(request, _("The event is saved."))
@@ -112,7 +112,7 @@ def event_create(request):
 @capability_required(Capability.MANAGE_EVENTS)
 def event_edit(request, pk):
     event = _get_event_for_editing(request, pk)
-    form = EventForm(request.POST or None, instance=event)
+    form = EventForm(request.POST if request.method == "POST" else None, instance=event)
     if request.method == "POST" and form.is_valid():
         event_save(form=form, by=request.user)
         messages.success(request, _("Your changes are saved."))
@@ -126,7 +126,10 @@ def event_cancel_view(request, pk):
     if event.is_held:
         messages.error(request, _("This event has already been held, so it cannot be cancelled."))
         return redirect(event.get_staff_url())
-    form = EventCancelForm(request.POST or None, initial={"reason": event.cancellation_reason})
+    form = EventCancelForm(
+        request.POST if request.method == "POST" else None,
+        initial={"reason": event.cancellation_reason},
+    )
     if request.method == "POST" and form.is_valid():
         event_cancel(event=event, reason=form.cleaned_data["reason"])
         messages.success(request, _("The event is cancelled."))
@@ -143,7 +146,7 @@ def event_mark_held_view(request, pk):
     if event.starts_at > timezone.now():
         messages.error(request, _("This event has not started yet."))
         return redirect(event.get_staff_url())
-    form = EventHeldForm(request.POST or None, instance=event)
+    form = EventHeldForm(request.POST if request.method == "POST" else None, instance=event)
     if request.method == "POST" and form.is_valid():
         event_mark_held(form=form)
         messages.success(request, _("The event is marked as held."))
@@ -155,7 +158,7 @@ def event_mark_held_view(request, pk):
 def event_debrief(request, pk):
     event = _get_event_for_editing(request, pk)
     debrief = getattr(event, "debrief", None) or Debrief(event=event)
-    form = DebriefForm(request.POST or None, instance=debrief)
+    form = DebriefForm(request.POST if request.method == "POST" else None, instance=debrief)
     if request.method == "POST" and form.is_valid():
         debrief_save(form=form, event=event, by=request.user)
         messages.success(request, _("The debrief is saved."))
@@ -202,7 +205,7 @@ def venue_list(request):
 
 @capability_required(Capability.MANAGE_EVENTS)
 def venue_create(request):
-    form = VenueForm(request.POST or None)
+    form = VenueForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         venue = form.save()
         messages.success(request, _("%(venue)s is added.") % {"venue": venue})
@@ -213,7 +216,7 @@ def venue_create(request):
 @capability_required(Capability.MANAGE_EVENTS)
 def venue_edit(request, pk):
     venue = get_object_or_404(Venue, pk=pk)
-    form = VenueForm(request.POST or None, instance=venue)
+    form = VenueForm(request.POST if request.method == "POST" else None, instance=venue)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your changes are saved."))

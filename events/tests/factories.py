@@ -8,6 +8,11 @@ from engagement.tests.factories import CommunityFactory, ProgrammeFactory
 from events.models import Debrief, Event, Venue
 
 
+def whole_minutes_from_now(**offset):
+    """A time on the minute, as the browser's date and time picker gives."""
+    return (timezone.now() + timedelta(**offset)).replace(second=0, microsecond=0)
+
+
 class VenueFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Venue
@@ -32,17 +37,17 @@ class EventFactory(factory.django.DjangoModelFactory):
     focus_community = factory.SubFactory(CommunityFactory)
     format = Event.Format.IN_PERSON
     venue = factory.SubFactory(VenueFactory)
-    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+    starts_at = factory.LazyFunction(lambda: whole_minutes_from_now(days=14))
     ends_at = factory.LazyAttribute(lambda event: event.starts_at + timedelta(hours=3))
     public_description = "An evening to tell local officers what you think."
     is_published = True
 
     class Params:
         past = factory.Trait(
-            starts_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=7)),
+            starts_at=factory.LazyFunction(lambda: whole_minutes_from_now(days=-7)),
         )
         held = factory.Trait(
-            starts_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=7)),
+            starts_at=factory.LazyFunction(lambda: whole_minutes_from_now(days=-7)),
             status=Event.Status.HELD,
             headcount=60,
             venue_hire_cost=Decimal("150.00"),
