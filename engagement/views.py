@@ -11,10 +11,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
-from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from engagement.celery import app as celery_app
@@ -91,13 +92,16 @@ def two_factor_setup(request):
         )
     form = TwoFactorCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
+        if _is_throttled([device]):
+            form.add_error("code", TOO_SOON_MESSAGE)
+        elif device.verify_token(form.cleaned_data["code"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             messages.success(request, _("Two-step sign-in is set up for your account."))
             return redirect(_safe_next(request, reverse("home-for-user")))
-        form.add_error("code", _("That code did not match. Wait for a new code and try again."))
+        else:
+            form.add_error("code", _("That code did not match. Wait for a new code and try again."))
     qr_svg = segno.make(device.config_url, error="m").svg_inline(
         scale=5, title=_("QR code to add Community Voice to your authenticator app")
     )
@@ -113,6 +117,17 @@ def two_factor_setup(request):
     )
 
 
+# After a wrong code, django-otp refuses every code for a short, growing time. Saying
+# so stops a person who typed the right code too soon from thinking it was wrong.
+TOO_SOON_MESSAGE = gettext_lazy(
+    "That was too soon after a wrong code. Wait a few seconds, then type the newest code."
+)
+
+
+def _is_throttled(devices) -> bool:
+    return any(not device.verify_is_allowed()[0] for device in devices)
+
+
 def _base32_in_groups(key: bytes) -> str:
     text = base64.b32encode(key).decode().rstrip("=")
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
@@ -125,14 +140,16 @@ def two_factor_verify(request):
         return redirect(_safe_next(request, reverse("home-for-user")))
     form = TwoFactorCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(request.user, form.cleaned_data["code"])
-        if device is not None:
+        if _is_throttled(devices_for_user(request.user)):
+            form.add_error("code", TOO_SOON_MESSAGE)
+        elif device := match_token(request.user, form.cleaned_data["code"]):
             otp_login(request, device)
             return redirect(_safe_next(request, reverse("home-for-user")))
-        form.add_error(
-            "code",
-            _("That code did not match. Check the time on your phone and use the newest code."),
-        )
+        else:
+            form.add_error(
+                "code",
+                _("That code did not match. Check the time on your phone and use the newest code."),
+            )
     return render(
         request,
         "registration/two_factor_verify.html",

@@ -263,3 +263,13 @@ def test_passwords_are_stored_with_argon2():
     encoded = hasher.encode("a long pass phrase", hasher.salt())
     assert encoded.startswith("argon2$")
     assert hasher.verify("a long pass phrase", encoded)
+
+
+@pytest.mark.django_db
+def test_a_right_code_straight_after_a_wrong_one_is_asked_to_wait(client, coordinator):
+    device = TOTPDevice.objects.create(user=coordinator, name="phone", confirmed=True)
+    sign_in(client, "coordinator")
+    client.post(reverse("two-factor-verify"), {"code": "000000"})
+    response = client.post(reverse("two-factor-verify"), {"code": current_code(device)})
+    assert "too soon after a wrong code" in response.content.decode()
+    assert response.status_code == 200
