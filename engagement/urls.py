@@ -5,12 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from engagement import views
 from engagement.forms import SignInForm
+from events import views as events_views
 
 admin.site.site_header = "Community Voice administration"
 admin.site.site_title = "Community Voice administration"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", events_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",

@@ -32,10 +32,6 @@ from engagement.roles import (
 )
 
 
-def home(request):
-    return render(request, "engagement/home.html")
-
-
 @login_required
 def home_for_user(request):
     return redirect(home_url_name_for(request.user))

@@ -260,6 +260,17 @@ def venue_delete_view(request, pk):
 
 # Public pages ----------------------------------------------------------------------
 
+HOME_PAGE_EVENTS = 3
+
+
+def home(request):
+    return render(
+        request,
+        "events/home.html",
+        {"next_events": Event.objects.public_listing()[:HOME_PAGE_EVENTS]},
+    )
+
+
 
 def public_event_list(request):
     events = Event.objects.public_listing()

@@ -126,3 +126,20 @@ def test_the_calendar_feed_uses_few_queries(client, django_assert_max_num_querie
     EventFactory.create_batch(15)
     with django_assert_max_num_queries(3):
         client.get(reverse("events:public-calendar"))
+
+
+@pytest.mark.django_db
+def test_the_home_page_shows_the_next_three_events(client, django_assert_max_num_queries):
+    soonest = EventFactory(starts_at=timezone.now() + timedelta(days=1))
+    EventFactory.create_batch(3, starts_at=timezone.now() + timedelta(days=5))
+    with django_assert_max_num_queries(10):
+        response = client.get("/")
+    assert list(response.context["next_events"])[0] == soonest
+    assert len(response.context["next_events"]) == 3
+    assert soonest.get_absolute_url() in response.content.decode()
+    assert reverse("events:public-list") in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_home_page_says_when_no_events_are_published(client):
+    assert "No events are published at the moment" in client.get("/").content.decode()
