@@ -178,11 +178,41 @@ else:
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged only when it has finished, so a worker that dies mid-task
+# leaves it in Redis to be delivered again rather than losing it.
 CELERY_TASK_ACKS_LATE = True
+# When a worker's child process is killed (out of memory, kill -9), requeue its task
+# at once instead of acknowledging it as failed. Sending is safe to repeat: a message
+# is claimed in the database first, so a second delivery finds it sent and stops.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Redis hands an unacknowledged task to another worker after this long. It must be
+    # longer than the longest retry countdown below (an ETA task is unacknowledged
+    # while it waits), or waiting retries would be delivered twice. A task lost with a
+    # dead worker is not left waiting this long: the outbox sweep re-sends its message.
+    "visibility_timeout": 2 * 60 * 60,
+    "socket_connect_timeout": 3,
+}
 CELERY_TIMEZONE = os.environ.get("TIME_ZONE", "Europe/London")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The outbox (engagement.services): how retries back off and when the sweep steps in.
+OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", "5")
+OUTBOX_RETRY_BASE_SECONDS = envint("OUTBOX_RETRY_BASE_SECONDS", "60")
+OUTBOX_SWEEP_SECONDS = envint("OUTBOX_SWEEP_SECONDS", "60")
+OUTBOX_STUCK_AFTER_SECONDS = envint("OUTBOX_STUCK_AFTER_SECONDS", "600")
 CELERY_BEAT_SCHEDULE = {
+    # Re-sends what a lost broker message or a killed worker left behind.
+    "sweep-outbox": {
+        "task": "engagement.tasks.sweep_outbox",
+        "schedule": timedelta(seconds=OUTBOX_SWEEP_SECONDS),
+    },
+    # Contacts with no activity for CONTACT_RETENTION_MONTHS get a notice, then go.
+    "purge-inactive-contacts": {
+        "task": "events.tasks.purge_inactive_contacts",
+        "schedule": timedelta(hours=24),
+    },
     # Expired staff sessions pile up in the database; clear them nightly.
     "clear-expired-sessions": {
         "task": "engagement.tasks.clear_expired_sessions",
@@ -325,8 +355,17 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "kombu.connection": {"level": "ERROR"},
     },
 }
 
 # The force or organisation that runs the programme, as the public knows it.
 ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Northshire Police")
+
+# Personal data: how long the double opt-in link works, how long a contact with no
+# activity is kept, how much notice they get before deletion, and the smallest count
+# of people shown in any statistic (smaller counts read "fewer than 10").
+CONFIRMATION_LINK_DAYS = envint("CONFIRMATION_LINK_DAYS", "7")
+CONTACT_RETENTION_MONTHS = envint("CONTACT_RETENTION_MONTHS", "24")
+PURGE_NOTICE_DAYS = envint("PURGE_NOTICE_DAYS", "30")
+SUPPRESSION_THRESHOLD = envint("SUPPRESSION_THRESHOLD", "10")

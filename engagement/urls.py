@@ -31,6 +31,7 @@ urlpatterns = [
     path("staff/", views.staff_home, name="staff-home"),
     path("panel/", views.panel_home, name="panel-home"),
     path("", include("events.urls")),
+    path("", include("events.public_contact_urls")),
     path("admin/", admin.site.urls),
 ]
 

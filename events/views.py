@@ -271,7 +271,6 @@ def home(request):
     )
 
 
-
 def public_event_list(request):
     events = Event.objects.public_listing()
     return render(request, "events/public_list.html", {"events": events})
