@@ -180,3 +180,23 @@ def sign_in(live_server):
         page.get_by_role("button", name="Sign in").click()
 
     return do_sign_in
+
+
+# Email through a real SMTP server -------------------------------------------------
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """An aiosmtpd server on 127.0.0.1, with Django's SMTP backend pointed at it."""
+    from engagement.tests.smtp import SmtpServer
+
+    server = SmtpServer().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    yield server
+    server.stop()
