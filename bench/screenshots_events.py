@@ -1,0 +1,162 @@
+"""Full-page screenshots of the events pages at desktop and small-phone widths, for
+reviewing layout by eye.
+
+    .venv/bin/python bench/screenshots_events.py [--out screenshots]
+
+Like bench/screenshots.py: starts its own development server on 127.0.0.1 with a
+random free port, against a throwaway database under a temporary directory (migrated
+and filled by seed_demo), and stops the server it started when done. Two-step sign-in
+is turned off here: bench/screenshots.py already captures it, and these pages are
+the same either way. Uses the Chromium at CHROMIUM_PATH (default /usr/bin/chromium).
+"""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from bench.screenshots import (  # noqa: E402
+    CHROMIUM_PATH,
+    DEMO_PASSWORD,
+    WIDTHS,
+    free_port,
+    manage,
+    shoot,
+    sign_in,
+    wait_until_up,
+)
+
+
+def open_first_event(page, url: str, query: str) -> str:
+    """Open the first event in the staff list for the query; return its hub's URL."""
+    page.goto(f"{url}/staff/events/?{query}")
+    page.locator("table tbody tr a").first.click()
+    page.wait_for_url("**/staff/events/*/")
+    return page.url
+
+
+def take_screenshots(url: str, out: Path) -> None:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM_PATH,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--no-first-run"],
+        )
+        try:
+            # A browser set up as in the UK. (Headless Chromium may still show its date
+            # pickers as month/day/year if it has no British locale data.)
+            context = browser.new_context(
+                viewport=WIDTHS["1280"], locale="en-GB", timezone_id="Europe/London"
+            )
+            page = context.new_page()
+
+            # What a member of the public sees.
+            page.goto(f"{url}/events/")
+            shoot(page, out, "events-public-list")
+            page.set_viewport_size(WIDTHS["1280"])
+            page.locator(".event-card h2 a").first.click()
+            page.wait_for_url("**/events/*/")
+            shoot(page, out, "events-public-detail")
+
+            # What a coordinator sees.
+            page.set_viewport_size(WIDTHS["1280"])
+            sign_in(page, url, "coordinator")
+            page.wait_for_url("**/staff/")
+            page.goto(f"{url}/staff/events/")
+            shoot(page, out, "events-staff-list")
+
+            # A filter in use opens the "Filter and sort" panel by itself.
+            page.goto(f"{url}/staff/events/?when=past&status=held")
+            shoot(page, out, "events-staff-list-filtered")
+
+            page.set_viewport_size(WIDTHS["1280"])
+            hub = open_first_event(page, url, "when=past&status=held")
+            shoot(page, out, "events-hub-held")
+
+            page.goto(f"{hub}held/")
+            shoot(page, out, "events-mark-held")
+
+            page.goto(f"{hub}debrief/")
+            shoot(page, out, "events-debrief")
+
+            page.goto(f"{hub}poster/")
+            shoot(page, out, "events-poster")
+
+            page.goto(f"{url}/staff/events/new/")
+            shoot(page, out, "events-plan")
+
+            page.set_viewport_size(WIDTHS["1280"])
+            page.get_by_label("Title").fill("Listening event")
+            page.get_by_role("button", name="Save event").click()
+            shoot(page, out, "events-plan-errors")
+
+            page.goto(f"{url}/staff/events/venues/")
+            shoot(page, out, "events-venues")
+
+            page.goto(f"{url}/staff/events/venues/new/")
+            shoot(page, out, "events-venue-form")
+            context.close()
+        finally:
+            browser.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", default=str(BASE_DIR / "screenshots"), help="folder for PNGs")
+    args = parser.parse_args()
+    out = Path(args.out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+
+    with tempfile.TemporaryDirectory(prefix="community-voice-screenshots-") as var_dir:
+        env = {
+            **os.environ,
+            "VAR_DIR": var_dir,
+            "DATABASE_URL": "",
+            "DEBUG": "true",
+            "TWO_FACTOR_REQUIRED": "false",
+            "DEMO_PASSWORD": DEMO_PASSWORD,
+            "PYTHONUNBUFFERED": "1",
+        }
+        manage("migrate", "--no-input", env=env)
+        manage("seed_demo", env=env)
+
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        server_log_path = Path(var_dir) / "server.log"
+        server_log = server_log_path.open("w")
+        server = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=server_log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_until_up(url, server)
+            print(f"Screenshots of {url} into {out}:")
+            take_screenshots(url, out)
+        except BaseException:
+            server_log.flush()
+            print(f"The server said:\n{server_log_path.read_text()}", file=sys.stderr)
+            raise
+        finally:
+            if server.poll() is None:
+                os.kill(server.pid, signal.SIGTERM)
+                try:
+                    server.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    os.kill(server.pid, signal.SIGKILL)
+                    server.wait()
+            server_log.close()
+
+
+if __name__ == "__main__":
+    main()
