@@ -58,13 +58,20 @@ class TwoFactorCodeForm(forms.Form):
 class OptionalLabelsMixin:
     """Marks optional fields "(optional)" in their label, as people expect, instead of
     marking required ones with an unexplained asterisk. Tick boxes are left alone.
-    Declare a field's `required` on the field itself, not in a subclass's __init__."""
+    Declare a field's `required` on the field itself, not in a subclass's __init__, and
+    list fields that are needed only in some cases in `sometimes_required_fields`."""
+
+    sometimes_required_fields: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         optional = str(_("(optional)"))
-        for field in self.fields.values():
-            if field.required or isinstance(field.widget, forms.CheckboxInput):
+        for name, field in self.fields.items():
+            if (
+                field.required
+                or isinstance(field.widget, forms.CheckboxInput)
+                or name in self.sometimes_required_fields
+            ):
                 continue
             if field.label and not str(field.label).endswith(optional):
                 field.label = f"{field.label} {optional}"

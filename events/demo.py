@@ -131,6 +131,14 @@ DEBRIEFS = [
 ]
 
 
+def debrief_for(community_name: str):
+    if "Young" in community_name:
+        return DEBRIEFS[1]
+    if "Muslim" in community_name:
+        return DEBRIEFS[2]
+    return DEBRIEFS[0]
+
+
 FIRST_NAMES = [
     "Abdi",
     "Adaeze",
@@ -327,7 +335,7 @@ def seed_events(programme: Programme, venues: list[Venue]) -> None:
             ends_at=ends_at,
             lead_organiser=coordinator,
             public_description=(
-                f"An evening for {community.name.lower()} to tell local officers what "
+                f"An evening for {community.name} to tell local officers what "
                 "would make policing better for them. Food and drink provided. Everyone welcome."
             ),
             agenda=(
@@ -355,7 +363,7 @@ def seed_events(programme: Programme, venues: list[Venue]) -> None:
         event.save()
         if event.status == Event.Status.HELD:
             event.officers_attending.set([coordinator, leader])
-            went_well, to_improve, learning, follow_ups, who = DEBRIEFS[number % len(DEBRIEFS)]
+            went_well, to_improve, learning, follow_ups, who = debrief_for(community.name)
             Debrief.objects.create(
                 event=event,
                 went_well=went_well,

@@ -59,6 +59,7 @@ def cost_field(label):
 
 
 class EventForm(OptionalLabelsMixin, forms.ModelForm):
+    sometimes_required_fields = ("venue", "online_link")
     slug = forms.SlugField(
         label=_("Web address"),
         required=False,
@@ -124,7 +125,7 @@ class EventForm(OptionalLabelsMixin, forms.ModelForm):
         if self.instance.venue_id:
             venues = Venue.objects.filter(pk=self.instance.venue_id) | venues
         self.fields["venue"].queryset = venues
-        self.fields["venue"].empty_label = _("No venue (online only)")
+        self.fields["venue"].empty_label = _("Choose a venue (not needed for online events)")
         self.fields["lead_organiser"].queryset = staff_users()
         self.fields["lead_organiser"].label_from_instance = person_name
         self.fields["venue"].help_text = _("Needed for events held in person.")
@@ -257,6 +258,7 @@ class DebriefForm(forms.ModelForm):
 
 
 class VenueForm(OptionalLabelsMixin, forms.ModelForm):
+    sometimes_required_fields = ("address",)
     typical_hire_cost = cost_field(_("Typical hire cost (£)"))
 
     class Meta:
@@ -285,6 +287,11 @@ class VenueForm(OptionalLabelsMixin, forms.ModelForm):
             "kind": {"required": _("Choose what kind of venue it is.")},
             "capacity": {"invalid": _("Enter a whole number, for example 80.")},
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Choose one"))] + Venue.Kind.choices
+        self.fields["address"].help_text = _("Needed for every venue except online ones.")
 
     def clean_postcode(self):
         postcode = " ".join(self.cleaned_data.get("postcode", "").upper().split())

@@ -15,9 +15,14 @@ from engagement.models import Community, Programme
 ZERO_POUNDS = Decimal("0.00")
 
 
+# No 0/o, 1/l/i or capitals: someone may have to type the address off a poster.
+FEEDBACK_TOKEN_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
 def new_feedback_token() -> str:
-    # Printed on posters as part of a URL, so it must be unguessable but still short.
-    return secrets.token_urlsafe(12)
+    # Printed on posters as part of a URL, so it must be unguessable but still short:
+    # 14 characters from 31 give about 69 bits.
+    return "".join(secrets.choice(FEEDBACK_TOKEN_ALPHABET) for _ in range(14))
 
 
 class VenueQuerySet(models.QuerySet):
@@ -326,6 +331,9 @@ class Event(models.Model):
 
     def has_started(self, now=None) -> bool:
         return self.starts_at <= (now or timezone.now())
+
+    def has_ended(self, now=None) -> bool:
+        return self.ends_at <= (now or timezone.now())
 
     def can_be_marked_held(self, now=None) -> bool:
         return not self.is_cancelled and self.has_started(now)

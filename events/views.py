@@ -171,7 +171,7 @@ def event_poster(request, pk):
     event = _get_event_for_staff(pk)
     feedback_url = event.feedback_url()
     qr_svg = segno.make(feedback_url, error="m").svg_inline(
-        scale=8, border=2, title=_("QR code for the feedback form")
+        scale=8, border=4, title=_("QR code for the feedback form")
     )
     return render(
         request,

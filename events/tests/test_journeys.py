@@ -487,7 +487,7 @@ def test_venue_list_and_form_with_a_mistake_are_accessible(
 
     page.get_by_label("Name").fill("Town Hall Council Chamber")
     page.get_by_label("Kind of venue").select_option(label="Town hall")
-    page.get_by_label("Address (optional)").fill("Albert Square\nManchester")
+    page.get_by_label("Address", exact=True).fill("Albert Square\nManchester")
     page.get_by_label("Postcode (optional)").fill("NOT A CODE")
     page.get_by_label("Step-free access").check()
     page.get_by_role("button", name="Save venue").click()
