@@ -24,7 +24,11 @@ PUBLIC_NAVIGATION = [
 STAFF_NAVIGATION = [
     NavigationItem(_("Overview"), "staff-home", Capability.USE_STAFF_SITE),
     NavigationItem(_("Events"), "events:list", Capability.VIEW_EVENTS),
+    NavigationItem(_("Contacts"), "contacts:list", Capability.VIEW_PERSONAL_DATA),
+    NavigationItem(_("Contact numbers"), "contacts:counts", Capability.VIEW_CONTACT_COUNTS),
+    NavigationItem(_("Outbox"), "outbox", Capability.VIEW_PERSONAL_DATA),
     NavigationItem(_("Findings to check"), "panel-home", Capability.USE_PANEL),
+    NavigationItem(_("Audit log"), "audit-log", Capability.VIEW_AUDIT_LOG),
     NavigationItem(_("Administration"), "admin:index", Capability.ADMINISTER),
 ]
 

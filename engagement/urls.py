@@ -29,9 +29,12 @@ urlpatterns = [
     path("accounts/home/", views.home_for_user, name="home-for-user"),
     path("accounts/no-role/", views.no_role, name="no-role"),
     path("staff/", views.staff_home, name="staff-home"),
+    path("staff/outbox/", views.outbox, name="outbox"),
+    path("staff/audit/", views.audit_log, name="audit-log"),
     path("panel/", views.panel_home, name="panel-home"),
     path("", include("events.urls")),
     path("", include("events.public_contact_urls")),
+    path("", include("events.staff_contact_urls")),
     path("admin/", admin.site.urls),
 ]
 

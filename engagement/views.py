@@ -1,10 +1,12 @@
 import base64
+import re
 
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -20,7 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from engagement.celery import app as celery_app
 from engagement.forms import TwoFactorCodeForm
-from engagement.models import Programme
+from engagement.models import AuditLogEntry, OutboxMessage, Programme
 from engagement.roles import (
     Capability,
     Role,
@@ -193,6 +195,64 @@ def _check_broker() -> str:
     except Exception:
         return "failing"
     return "ok"
+
+
+# The outbox and the audit log -------------------------------------------------------
+
+RECENT_MESSAGES = 25
+AUDIT_ENTRIES_PER_PAGE = 50
+# Enough of an email address to find one in an error from the mail server.
+EMAIL_ADDRESS = re.compile(r"(\w)[\w.%+'-]*@([\w-]+(?:\.[\w-]+)+)")
+
+
+def _mask_addresses(text: str) -> str:
+    """Mail servers name the recipient in their errors; show only what masked_address does."""
+    return EMAIL_ADDRESS.sub(lambda match: f"{match[1]}•••@{match[2]}", text)
+
+
+def _recent_messages(status: str):
+    messages_ = list(
+        OutboxMessage.objects.filter(status=status)
+        # Bodies and attachments are large and not shown.
+        .only(
+            "subject",
+            "to_address",
+            "status",
+            "attempts",
+            "last_error",
+            "next_attempt_at",
+            "created_at",
+        )
+        .order_by("-created_at", "-pk")[:RECENT_MESSAGES]
+    )
+    for message in messages_:
+        message.masked_error = _mask_addresses(message.last_error)
+    return messages_
+
+
+@never_cache
+@capability_required(Capability.VIEW_PERSONAL_DATA)
+def outbox(request):
+    """How the email outbox is doing, with masked addresses only."""
+    counts = OutboxMessage.objects.counts_by_status()
+    return render(
+        request,
+        "engagement/outbox.html",
+        {
+            "counts": [(status.label, counts[status]) for status in OutboxMessage.Status],
+            "failed": _recent_messages(OutboxMessage.Status.FAILED),
+            "queued": _recent_messages(OutboxMessage.Status.QUEUED),
+            "recent": RECENT_MESSAGES,
+        },
+    )
+
+
+@never_cache
+@capability_required(Capability.VIEW_AUDIT_LOG)
+def audit_log(request):
+    entries = AuditLogEntry.objects.select_related("user").order_by("-at", "-pk")
+    page = Paginator(entries, AUDIT_ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "engagement/audit_log.html", {"page": page})
 
 
 def csrf_failure(request, reason=""):

@@ -7,6 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from engagement.context_processors import STAFF_NAVIGATION
 from engagement.roles import Role
+from events.models import Attendee
 from events.tests.factories import EventFactory, VenueFactory
 
 ANONYMOUS = None
@@ -15,6 +16,10 @@ STAFF = {Role.COORDINATOR, Role.LEADER, Role.ACTION_OWNER, Role.ADMINISTRATOR}
 
 COORDINATORS = {Role.COORDINATOR}
 EVENT_READERS = {Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR}
+# Names, emails, phone numbers and demographics of contacts; Leaders see counts only.
+PERSONAL_DATA_READERS = {Role.COORDINATOR, Role.ADMINISTRATOR}
+COUNT_READERS = {Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR}
+ADMINISTRATORS = {Role.ADMINISTRATOR}
 
 
 def no_arguments(objects):
@@ -27,6 +32,10 @@ def the_event(objects):
 
 def the_venue(objects):
     return {"pk": objects["venue"].pk}
+
+
+def the_attendee(objects):
+    return {"pk": objects["attendee"].pk}
 
 
 # url name -> (HTTP method, kwargs for reverse, the roles that may use it). Everyone
@@ -48,14 +57,29 @@ ACCESS = {
     "events:venue-edit": ("get", the_venue, COORDINATORS),
     "events:venue-archive": ("post", the_venue, COORDINATORS),
     "events:venue-delete": ("post", the_venue, COORDINATORS),
+    "contacts:list": ("get", no_arguments, PERSONAL_DATA_READERS),
+    "contacts:new": ("get", no_arguments, COORDINATORS),
+    "contacts:export": ("get", no_arguments, PERSONAL_DATA_READERS),
+    "contacts:counts": ("get", no_arguments, COUNT_READERS),
+    "contacts:detail": ("get", the_attendee, PERSONAL_DATA_READERS),
+    "contacts:edit": ("get", the_attendee, PERSONAL_DATA_READERS),
+    "contacts:record-attendance": ("post", the_attendee, COORDINATORS),
+    "contacts:withdraw": ("post", the_attendee, PERSONAL_DATA_READERS),
+    "contacts:invite": ("get", the_event, COORDINATORS),
+    "outbox": ("get", no_arguments, PERSONAL_DATA_READERS),
+    "audit-log": ("get", no_arguments, ADMINISTRATORS),
 }
 
 
 @pytest.fixture
 def objects(db):
     """One of each object the URLs above point at: an event that has started, so it
-    can be marked held, and a venue no event uses, so it can be deleted."""
-    return {"event": EventFactory(past=True), "venue": VenueFactory()}
+    can be marked held, a venue no event uses, so it can be deleted, and a contact."""
+    return {
+        "event": EventFactory(past=True),
+        "venue": VenueFactory(),
+        "attendee": Attendee.objects.create(name="Amina Contact", email="amina@example.org"),
+    }
 
 
 PROTECTED_PREFIXES = ("staff/", "panel/")
