@@ -129,6 +129,17 @@ def test_no_page_with_personal_data_answers_leaders_action_owners_or_the_focus_g
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("url_name", "for_a_contact"), PERSONAL_DATA_PAGES)
+def test_pages_with_personal_data_are_never_cached(coordinator_client, url_name, for_a_contact):
+    amina = contact()
+    url = reverse(url_name, kwargs={"pk": amina.pk} if for_a_contact else {})
+    response = coordinator_client.get(url)
+    assert response.status_code == 200
+    assert is_not_cached(response)
+    assert "private" in response.headers["Cache-Control"]
+
+
+@pytest.mark.django_db
 def test_anonymous_visitors_are_sent_to_sign_in_for_contacts(client):
     amina = contact()
     for url in (reverse("contacts:list"), reverse("contacts:detail", args=[amina.pk])):
