@@ -369,3 +369,13 @@ CONFIRMATION_LINK_DAYS = envint("CONFIRMATION_LINK_DAYS", "7")
 CONTACT_RETENTION_MONTHS = envint("CONTACT_RETENTION_MONTHS", "24")
 PURGE_NOTICE_DAYS = envint("PURGE_NOTICE_DAYS", "30")
 SUPPRESSION_THRESHOLD = envint("SUPPRESSION_THRESHOLD", "10")
+
+# Feedback. SAFEGUARDING_EMAIL is a duty inbox told at once when feedback looks like a
+# report of a crime or a risk to someone. The anonymous form stays open this many days
+# after an event, takes at most this many characters per answer, and accepts this many
+# forms per client in the window (counted in the cache, never stored).
+SAFEGUARDING_EMAIL = os.environ.get("SAFEGUARDING_EMAIL", "")
+FEEDBACK_FORM_OPEN_DAYS = envint("FEEDBACK_FORM_OPEN_DAYS", "28")
+FEEDBACK_MAX_CHARACTERS = envint("FEEDBACK_MAX_CHARACTERS", "3000")
+FEEDBACK_RATE_LIMIT = envint("FEEDBACK_RATE_LIMIT", "5")
+FEEDBACK_RATE_WINDOW_MINUTES = envint("FEEDBACK_RATE_WINDOW_MINUTES", "10")

@@ -35,6 +35,8 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("events.public_contact_urls")),
     path("", include("events.staff_contact_urls")),
+    path("", include("feedback.urls")),
+    path("", include("feedback.public_urls")),
     path("admin/", admin.site.urls),
 ]
 

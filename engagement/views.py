@@ -11,6 +11,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -160,10 +161,26 @@ def two_factor_verify(request):
 def healthz(request):
     checks = {"database": _check_database(), "cache": _check_cache(), "broker": _check_broker()}
     healthy = all(state in ("ok", "not configured") for state in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "failing", "checks": checks},
-        status=200 if healthy else 503,
+    body = {"status": "ok" if healthy else "failing", "checks": checks}
+    if checks["database"] == "ok":
+        body["outbox"] = _outbox_backlog()
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def _outbox_backlog() -> dict:
+    """How much email is waiting, so monitoring can alert on a growing backlog."""
+    counts = OutboxMessage.objects.counts_by_status()
+    oldest = (
+        OutboxMessage.objects.filter(status=OutboxMessage.Status.QUEUED)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
     )
+    return {
+        "queued": counts[OutboxMessage.Status.QUEUED] + counts[OutboxMessage.Status.SENDING],
+        "failed": counts[OutboxMessage.Status.FAILED],
+        "oldest_queued_seconds": int((timezone.now() - oldest).total_seconds()) if oldest else 0,
+    }
 
 
 def _check_database() -> str:

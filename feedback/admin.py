@@ -2,7 +2,14 @@ from django.contrib import admin
 
 from engagement.admin import ProgrammeAdmin
 from engagement.models import Programme
-from feedback.models import KeyQuestion, ProgrammeKeyQuestion, Topic, Workstream
+from feedback.models import (
+    FeedbackItem,
+    KeyQuestion,
+    ProgrammeKeyQuestion,
+    SafeguardingTerm,
+    Topic,
+    Workstream,
+)
 
 
 @admin.register(Workstream)
@@ -39,3 +46,19 @@ admin.site.unregister(Programme)
 @admin.register(Programme)
 class ProgrammeWithQuestionsAdmin(ProgrammeAdmin):
     inlines = [ProgrammeKeyQuestionInline]
+
+
+@admin.register(SafeguardingTerm)
+class SafeguardingTermAdmin(admin.ModelAdmin):
+    search_fields = ["phrase"]
+
+
+@admin.register(FeedbackItem)
+class FeedbackItemAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "source", "status", "event", "is_safeguarding_flagged"]
+    list_filter = ["source", "status", "is_safeguarding_flagged", "was_redacted"]
+    search_fields = ["text"]
+    raw_id_fields = ["event", "submission", "recorded_by"]
+    filter_horizontal = ["topics", "workstreams"]
+    # Anonymous feedback is never edited in the admin; use the inbox, which keeps the original.
+    readonly_fields = ["text", "original_text", "received_hour", "client_reference"]

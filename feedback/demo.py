@@ -1,18 +1,94 @@
-"""Demo data for the feedback taxonomy: the programme's key questions, and which of them
-each held event covered."""
+"""Demo data for the feedback taxonomy and feedback itself: the programme's key
+questions, which of them each held event covered, and a few thousand believable
+points across events, sources, communities and topics."""
 
 import random
+import secrets
+from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from engagement.demo import PROGRAMME_NAME
 from engagement.models import Programme
-from feedback.models import KeyQuestion, ProgrammeKeyQuestion
+from feedback.models import (
+    FeedbackItem,
+    KeyQuestion,
+    ProgrammeKeyQuestion,
+    SafeguardingTerm,
+    Submission,
+    Topic,
+)
+from feedback.text import matching_phrases, redact_personal_details, suggest_topics
+
+POINTS = {
+    "respect": [
+        "Officers should explain why they are stopping someone before they start searching.",
+        "When I made a complaint nobody got back to me for three months.",
+        "Some officers speak to young Black men like they are already guilty.",
+        "Please learn how to say our names properly, it shows respect.",
+        "Body cameras should always be switched on during stop and search.",
+        "The officer at the station front desk was patient and kind with my mother.",
+        "Complaints should be handled by someone outside the police.",
+        "Respect our mosque and take shoes off if you come into the prayer hall.",
+        "Being handcuffed in front of my children for a mistake was humiliating.",
+        "Officers need more training on our culture and faith.",
+    ],
+    "protect": [
+        "We report hate crime but nothing seems to happen so people stopped reporting.",
+        "Racist abuse on the bus happens every week and nobody does anything.",
+        "More neighbourhood patrols near the park at night would make people feel safer.",
+        "It takes too long for police to come when we call 101.",
+        "Young people are being drawn into county lines and parents do not know where to turn.",
+        "Youth violence worries every parent here; we need youth clubs not just arrests.",
+        "Online reporting forms are too hard to use on a phone.",
+        "Elderly people are scared to go out after dark on our estate.",
+        "The website should be in other languages like Somali and Urdu.",
+        "Take domestic abuse seriously when women from our community finally speak up.",
+    ],
+    "involve": [
+        "Come to our events more often, not just when something bad has happened.",
+        "Tell us what you did about what we said last time.",
+        "Schools would be a good place to meet young people and listen to them.",
+        "Use WhatsApp groups and community radio to let people know about meetings.",
+        "Ask community leaders to help run the events, people trust them.",
+        "Hold meetings in the evening so working people can come.",
+        "Young people should be on the panels that check stop and search.",
+        "Let us see the stop and search figures for our area every few months.",
+        "Invite us to help train new officers about our community.",
+        "The neighbourhood team changes too often; we never get to know anyone.",
+    ],
+    "represent": [
+        "We hardly ever see officers who look like us in senior jobs.",
+        "Recruitment should visit our colleges and explain the apprenticeship route.",
+        "My son wanted to join but was put off by stories about racism inside the force.",
+        "Promote the Black officers you already have, do not just recruit new ones.",
+        "Officers who speak our languages would help so much in custody.",
+        "Recruitment adverts should show people from our community.",
+        "Support staff from our community need a clear path to promotion.",
+        "Have more women officers from minority backgrounds in neighbourhood teams.",
+        "Explain the fitness and vetting tests, people think they cannot pass.",
+        "The force should be as diverse as the city it serves.",
+    ],
+}
+
+PERSONAL_DETAIL_POINTS = [
+    "Please call me on 07700 900461 about what happened to my son.",
+    "My email is aisha.khan@example.org if you want more details.",
+    "The trouble is outside 14 Raby Street, M14 4SL, every Friday night.",
+    "The car with reg AB12 CDE keeps parking across the mosque entrance.",
+]
+
+SAFEGUARDING_POINTS = [
+    "A boy at school carries a knife and says he will use it.",
+    "Someone threatened my sister and she is scared to go home.",
+    "I think a young girl on our street is being groomed by older men.",
+]
+
+ITEMS_PER_EVENT = 150
 
 
-@transaction.atomic
-def seed(*, password: str) -> None:
-    programme = Programme.objects.get(name=PROGRAMME_NAME)
+def _link_programme_questions(programme) -> list[KeyQuestion]:
     questions = list(
         KeyQuestion.objects.filter(workstream__isnull=False).order_by("workstream__position")
     )
@@ -20,7 +96,101 @@ def seed(*, password: str) -> None:
         ProgrammeKeyQuestion.objects.get_or_create(
             programme=programme, key_question=question, defaults={"position": position}
         )
-    randomness = random.Random(4)
+    return questions
+
+
+def _mark_questions_covered(programme, questions, randomness) -> None:
     for event in programme.events.filter(status="held", key_questions_covered__isnull=True):
         covered = questions if randomness.random() < 0.7 else questions[:3]
         event.key_questions_covered.set(covered)
+
+
+def _points_for(randomness: random.Random, slug: str) -> str:
+    roll = randomness.random()
+    if roll < 0.03:
+        return randomness.choice(PERSONAL_DETAIL_POINTS)
+    if roll < 0.045:
+        return randomness.choice(SAFEGUARDING_POINTS)
+    return randomness.choice(POINTS[slug])
+
+
+@transaction.atomic
+def seed(*, password: str) -> None:
+    programme = Programme.objects.get(name=PROGRAMME_NAME)
+    randomness = random.Random(4)
+    questions = _link_programme_questions(programme)
+    _mark_questions_covered(programme, questions, randomness)
+    if FeedbackItem.objects.exists():
+        return
+
+    coordinator = get_user_model().objects.get(username="coordinator")
+    topics = list(Topic.objects.filter(is_active=True))
+    phrases = list(SafeguardingTerm.objects.values_list("phrase", flat=True))
+    items, topic_choices = [], []
+    for event in programme.events.filter(status="held").order_by("starts_at"):
+        event_hour = event.starts_at.replace(minute=0, second=0, microsecond=0)
+        submissions = {
+            source: [
+                Submission.objects.create(
+                    event=event,
+                    source=source,
+                    received_hour=event_hour + timedelta(days=randomness.randint(0, 6)),
+                    form_nonce=secrets.token_urlsafe(24),
+                )
+                for _ in range(count)
+            ]
+            for source, count in (
+                (Submission.Source.ONLINE_FORM, 18),
+                (Submission.Source.PAPER_FORM, 12),
+            )
+        }
+        for _ in range(ITEMS_PER_EVENT):
+            question = randomness.choice(questions)
+            raw = _points_for(randomness, question.workstream.slug)
+            roll = randomness.random()
+            if roll < 0.55:
+                source, submission, recorded_by = (
+                    FeedbackItem.Source.DISCUSSION_NOTE,
+                    None,
+                    coordinator,
+                )
+            elif roll < 0.8:
+                source = FeedbackItem.Source.ONLINE_FORM
+                submission, recorded_by = randomness.choice(submissions[source]), None
+            else:
+                source = FeedbackItem.Source.PAPER_FORM
+                submission, recorded_by = randomness.choice(submissions[source]), None
+            redaction = redact_personal_details(raw)
+            flags = matching_phrases(raw, phrases)
+            suggested = suggest_topics(raw, topics)[:2]
+            tagged = bool(suggested) and randomness.random() < 0.75
+            items.append(
+                FeedbackItem(
+                    text=redaction.text,
+                    original_text=raw if redaction.changed else "",
+                    was_redacted=redaction.changed,
+                    source=source,
+                    event=event,
+                    submission=submission,
+                    key_question=question,
+                    community=event.focus_community,
+                    recorded_by=recorded_by,
+                    received_hour=submission.received_hour if submission else event_hour,
+                    is_safeguarding_flagged=bool(flags),
+                    safeguarding_terms=", ".join(flags),
+                    status=FeedbackItem.Status.TAGGED if tagged else FeedbackItem.Status.NEW,
+                )
+            )
+            topic_choices.append((suggested if tagged else [], question.workstream_id))
+    created = FeedbackItem.objects.bulk_create(items)
+    TopicLink = FeedbackItem.topics.through
+    WorkstreamLink = FeedbackItem.workstreams.through
+    TopicLink.objects.bulk_create(
+        TopicLink(feedbackitem_id=item.pk, topic_id=topic.pk)
+        for item, (chosen, _workstream) in zip(created, topic_choices, strict=True)
+        for topic in chosen
+    )
+    WorkstreamLink.objects.bulk_create(
+        WorkstreamLink(feedbackitem_id=item.pk, workstream_id=workstream)
+        for item, (_chosen, workstream) in zip(created, topic_choices, strict=True)
+    )

@@ -1,7 +1,12 @@
+import re
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from engagement.models import Programme
+from engagement.models import Community, Programme
+from events.models import Event
 
 
 class Workstream(models.Model):
@@ -118,3 +123,176 @@ class Topic(models.Model):
 
     def __str__(self):
         return self.name
+
+    def keyword_list(self) -> list[str]:
+        words = [line.strip().lower() for line in self.keywords.splitlines() if line.strip()]
+        return [self.name.lower(), *words]
+
+
+class SafeguardingTerm(models.Model):
+    """A word or phrase that suggests a report of a crime, a threat or a risk to someone.
+    A match flags the item for a person to look at; it decides nothing by itself."""
+
+    phrase = models.CharField(_("word or phrase"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["phrase"]
+        verbose_name = _("safeguarding word")
+        verbose_name_plural = _("safeguarding words")
+
+    def __str__(self):
+        return self.phrase
+
+    def pattern(self) -> re.Pattern:
+        return re.compile(rf"\b{re.escape(self.phrase.lower())}\b")
+
+
+class Submission(models.Model):
+    """One filled-in form, online or on paper, grouping its answers. Anonymous: it
+    holds no IP address, browser details, cookie or exact time; only the hour."""
+
+    class Source(models.TextChoices):
+        ONLINE_FORM = "online_form", _("Anonymous online form")
+        PAPER_FORM = "paper_form", _("Paper form, transcribed")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.SET_NULL, null=True, blank=True, related_name="submissions"
+    )
+    source = models.CharField(max_length=20, choices=Source.choices)
+    received_hour = models.DateTimeField(_("received (to the hour)"))
+    # A random value put in the form when it is shown, so that pressing Send twice
+    # stores one submission. It says nothing about who sent it.
+    form_nonce = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-received_hour", "-pk"]
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+
+    def __str__(self):
+        return f"{self.get_source_display()} #{self.pk}"
+
+
+class FeedbackItemQuerySet(models.QuerySet):
+    def for_inbox(self):
+        return self.select_related(
+            "event", "key_question", "community", "recorded_by"
+        ).prefetch_related("topics", "workstreams")
+
+    def flagged(self):
+        return self.filter(is_safeguarding_flagged=True)
+
+    def untagged(self):
+        return self.filter(status=FeedbackItem.Status.NEW)
+
+    def counts_by(self, field: str) -> dict:
+        return dict(self.values_list(field).annotate(count=Count("pk", distinct=True)))
+
+
+class FeedbackItem(models.Model):
+    """One point someone made, in their words, tagged so it can be analysed.
+
+    No exact timestamps are kept: for anonymous sources even the moment of saving
+    could help identify someone, so every item records the hour only."""
+
+    class Source(models.TextChoices):
+        DISCUSSION_NOTE = "discussion_note", _("Discussion note by an officer")
+        ONLINE_FORM = "online_form", _("Anonymous online form")
+        PAPER_FORM = "paper_form", _("Paper form, transcribed")
+        FOCUS_GROUP = "focus_group", _("Focus group")
+        EMAIL_OR_LETTER = "email_or_letter", _("Email or letter")
+        SURVEY_COMMENT = "survey_comment", _("Survey comment")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        TAGGED = "tagged", _("Tagged")
+        IN_FINDINGS = "in_findings", _("Included in findings")
+        SET_ASIDE = "set_aside", _("Set aside")
+
+    ANONYMOUS_SOURCES = (Source.ONLINE_FORM, Source.PAPER_FORM)
+
+    text = models.TextField(_("what was said"))
+    original_text = models.TextField(
+        _("original text"),
+        blank=True,
+        help_text=_("Kept when the text was redacted. Coordinators only."),
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    event = models.ForeignKey(
+        Event,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feedback_items",
+        verbose_name=_("event"),
+    )
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, null=True, blank=True, related_name="items"
+    )
+    key_question = models.ForeignKey(
+        KeyQuestion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feedback_items",
+        verbose_name=_("key question"),
+    )
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="feedback_items", verbose_name=_("topics")
+    )
+    workstreams = models.ManyToManyField(
+        Workstream, blank=True, related_name="feedback_items", verbose_name=_("workstreams")
+    )
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feedback_items",
+        verbose_name=_("community"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feedback_recorded",
+        verbose_name=_("recorded by"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW
+    )
+    set_aside_reason = models.CharField(_("reason for setting aside"), max_length=300, blank=True)
+    received_hour = models.DateTimeField(_("received (to the hour)"), db_index=True)
+    was_redacted = models.BooleanField(
+        _("personal details removed"),
+        default=False,
+        help_text=_("Details that could identify someone were removed automatically."),
+    )
+    redaction_checked = models.BooleanField(_("redaction checked"), default=False)
+    is_safeguarding_flagged = models.BooleanField(_("safeguarding flag"), default=False)
+    safeguarding_terms = models.CharField(max_length=300, blank=True)
+    safeguarding_reviewed = models.BooleanField(_("flag looked at"), default=False)
+    # Lets a note typed offline be sent again without being stored twice.
+    client_reference = models.CharField(max_length=64, unique=True, null=True, blank=True)
+
+    objects = FeedbackItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_hour", "-pk"]
+        verbose_name = _("feedback item")
+        verbose_name_plural = _("feedback items")
+        indexes = [models.Index(fields=["status", "received_hour"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="set_aside") | ~Q(set_aside_reason=""),
+                name="set_aside_feedback_has_a_reason",
+            )
+        ]
+
+    def __str__(self):
+        return self.text[:60]
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.source in self.ANONYMOUS_SOURCES

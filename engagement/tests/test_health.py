@@ -61,3 +61,30 @@ def test_health_reaches_the_real_redis_broker(client):
 def test_tests_run_on_postgresql_when_configured():
     require_service(bool(django_settings.DATABASE_URL), "PostgreSQL (DATABASE_URL)")
     assert django_settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+@pytest.mark.django_db
+def test_health_reports_the_outbox_backlog(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from engagement.models import OutboxMessage
+
+    for number, status in enumerate(["queued", "queued", "failed", "sent"]):
+        message = OutboxMessage.objects.create(
+            dedupe_key=f"test:{number}",
+            to_address="someone@example.org",
+            subject="Hello",
+            body_text="Hello",
+            message_id=f"<{number}@test>",
+            status=status,
+        )
+    OutboxMessage.objects.filter(dedupe_key="test:0").update(
+        created_at=timezone.now() - timedelta(minutes=5)
+    )
+    outbox = client.get("/healthz").json()["outbox"]
+    assert outbox["queued"] == 2
+    assert outbox["failed"] == 1
+    assert 290 <= outbox["oldest_queued_seconds"] <= 400
+    assert message.status == "sent"

@@ -1,0 +1,98 @@
+"""Tables for the analysis page: which topics each community raised, how topics change
+over time, and what only one community raised. Each table costs one query however
+much feedback there is."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
+
+SHADES = 5
+
+
+@dataclass(frozen=True)
+class CountTable:
+    row_labels: list[str]
+    column_labels: list[str]
+    counts: dict[tuple[str, str], int]
+    largest: int
+
+    def rows(self):
+        """[(row label, [(count, shade 0–4), ...], row total)]"""
+        result = []
+        for row in self.row_labels:
+            cells = []
+            for column in self.column_labels:
+                count = self.counts.get((row, column), 0)
+                shade = 0 if not count else 1 + (SHADES - 2) * count // max(self.largest, 1)
+                cells.append((count, min(shade, SHADES - 1)))
+            result.append((row, cells, sum(count for count, _shade in cells)))
+        return result
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.counts
+
+
+def _table(pairs) -> CountTable:
+    counts = {(row, column): count for row, column, count in pairs}
+    row_totals = defaultdict(int)
+    for (row, _column), count in counts.items():
+        row_totals[row] += count
+    rows = sorted(row_totals, key=lambda row: (-row_totals[row], row))
+    columns = sorted({column for _row, column in counts})
+    return CountTable(rows, columns, counts, max(counts.values(), default=0))
+
+
+def topics_by_community(items) -> CountTable:
+    unknown = _("No community recorded")
+    pairs = (
+        items.filter(topics__isnull=False)
+        .values_list("topics__name", "community__name")
+        .annotate(count=Count("pk", distinct=True))
+    )
+    return _table((topic, community or unknown, count) for topic, community, count in pairs)
+
+
+def topics_over_time(items, months: int = 12) -> CountTable:
+    pairs = list(
+        items.filter(topics__isnull=False)
+        .annotate(month=TruncMonth("received_hour"))
+        .values_list("topics__name", "month")
+        .annotate(count=Count("pk", distinct=True))
+    )
+    recent = sorted({month for _topic, month, _count in pairs})[-months:]
+    table = _table(
+        (topic, month.strftime("%Y-%m"), count) for topic, month, count in pairs if month in recent
+    )
+    return table
+
+
+@dataclass(frozen=True)
+class SingleCommunityTopic:
+    topic: str
+    community: str
+    count: int
+
+
+def topics_raised_by_one_community(items) -> list[SingleCommunityTopic]:
+    """Topics that only one community raised: the "specific to certain communities"
+    part of a programme's evaluation."""
+    pairs = (
+        items.filter(topics__isnull=False, community__isnull=False)
+        .values_list("topics__name", "community__name")
+        .annotate(count=Count("pk", distinct=True))
+    )
+    communities_by_topic = defaultdict(dict)
+    for topic, community, count in pairs:
+        communities_by_topic[topic][community] = count
+    return sorted(
+        (
+            SingleCommunityTopic(topic, *next(iter(by_community.items())))
+            for topic, by_community in communities_by_topic.items()
+            if len(by_community) == 1
+        ),
+        key=lambda row: (-row.count, row.topic),
+    )

@@ -1,0 +1,169 @@
+import secrets
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from engagement.forms import OptionalLabelsMixin
+from engagement.models import Community
+from feedback.models import FeedbackItem, KeyQuestion, Topic, Workstream
+
+HONEYPOT_FIELD = "website"
+
+
+def answer_field(label, hint=""):
+    limit = settings.FEEDBACK_MAX_CHARACTERS
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        required=False,
+        max_length=limit,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": limit}),
+        error_messages={
+            "max_length": _(
+                "Please keep this to %(limit)d characters or fewer (you wrote %(show_value)d)."
+            ),
+        },
+    )
+
+
+class FeedbackForm(forms.Form):
+    """The anonymous form: the programme's key questions, each optional, and
+    "anything else". It asks nothing about who is filling it in, except, on the general
+    form, an optional community."""
+
+    form_nonce = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # Left empty by people, filled in by form-filling robots.
+    website = forms.CharField(
+        label=_("Leave this box empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, key_questions=(), ask_community=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.key_questions = list(key_questions)
+        if not self.is_bound:
+            self.initial["form_nonce"] = secrets.token_urlsafe(24)
+        for question in self.key_questions:
+            self.fields[f"answer_{question.pk}"] = answer_field(question.text, question.hint)
+        self.fields["anything_else"] = answer_field(_("Anything else you want to tell us?"))
+        if ask_community:
+            self.fields["community"] = forms.ModelChoiceField(
+                label=_("Which community are you part of? (optional)"),
+                queryset=Community.objects.all(),
+                required=False,
+                empty_label=_("I would rather not say"),
+            )
+
+    def answer_fields(self):
+        return [self[name] for name in self.fields if name.startswith("answer_")] + [
+            self["anything_else"]
+        ]
+
+    def is_robot(self) -> bool:
+        return bool(self.data.get(HONEYPOT_FIELD))
+
+    def clean(self):
+        cleaned = super().clean()
+        texts = [cleaned.get(name, "") for name in self.fields if name.startswith("answer_")]
+        texts.append(cleaned.get("anything_else", ""))
+        if not self.errors and not any(text.strip() for text in texts):
+            first = f"answer_{self.key_questions[0].pk}" if self.key_questions else "anything_else"
+            self.add_error(first, _("Write something in at least one box before you send."))
+        return cleaned
+
+    def answers(self):
+        """(key question or None, text) for every box."""
+        answers = [
+            (question, self.cleaned_data.get(f"answer_{question.pk}", ""))
+            for question in self.key_questions
+        ]
+        answers.append((None, self.cleaned_data.get("anything_else", "")))
+        return answers
+
+
+class PaperFormTranscriptionForm(FeedbackForm):
+    """The same boxes as the paper form, for a Coordinator typing it in."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields[HONEYPOT_FIELD]
+
+    def is_robot(self) -> bool:
+        return False
+
+
+class LiveNoteForm(forms.Form):
+    key_question = forms.ModelChoiceField(
+        label=_("Question being discussed"),
+        queryset=KeyQuestion.objects.none(),
+        required=False,
+        empty_label=_("General discussion"),
+    )
+    text = forms.CharField(
+        label=_("Point made"),
+        max_length=settings.FEEDBACK_MAX_CHARACTERS,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "enterkeyhint": "send"}),
+        error_messages={"required": _("Type the point before you add it.")},
+    )
+    client_reference = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key_question"].queryset = event.programme.key_questions.order_by(
+            "programme_links__position"
+        )
+
+
+class BulkTagForm(forms.Form):
+    items = forms.ModelMultipleChoiceField(
+        queryset=FeedbackItem.objects.all(),
+        error_messages={"required": _("Select at least one item to tag.")},
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics"), queryset=Topic.objects.filter(is_active=True), required=False
+    )
+    workstreams = forms.ModelMultipleChoiceField(
+        label=_("Workstreams"), queryset=Workstream.objects.all(), required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("topics") and not cleaned.get("workstreams"):
+            raise forms.ValidationError(_("Choose at least one topic or workstream."))
+        return cleaned
+
+
+class FeedbackItemForm(OptionalLabelsMixin, forms.ModelForm):
+    """Tagging one item; its text can only be changed to take details out."""
+
+    class Meta:
+        model = FeedbackItem
+        fields = ["key_question", "community", "topics", "workstreams"]
+        widgets = {
+            "topics": forms.CheckboxSelectMultiple,
+            "workstreams": forms.CheckboxSelectMultiple,
+        }
+
+
+class RedactForm(forms.Form):
+    text = forms.CharField(
+        label=_("Text with personal details taken out"),
+        help_text=_(
+            "Only remove details that could identify someone, such as names, addresses "
+            "or phone numbers. Do not change what was said."
+        ),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=settings.FEEDBACK_MAX_CHARACTERS,
+        error_messages={"required": _("The text cannot be empty.")},
+    )
+
+
+class SetAsideForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is this set aside?"),
+        max_length=300,
+        help_text=_("For example: a duplicate, or not about policing."),
+        error_messages={"required": _("Say why this item is set aside.")},
+    )

@@ -1,0 +1,164 @@
+/*
+ * Live note-taking that survives flaky Wi-Fi. Each point gets a reference when it is
+ * typed and waits in localStorage until the server has stored it. The server ignores
+ * a reference it has seen, so a point sent twice (say the answer was lost) is stored
+ * once. Without this script the page is a plain form.
+ */
+(function () {
+  "use strict";
+
+  var form = document.querySelector("[data-live-notes]");
+  if (!form || !window.fetch || !window.localStorage) {
+    return;
+  }
+  var list = document.querySelector("[data-notes-list]");
+  var status = document.querySelector("[data-connection-status]");
+  var counter = document.querySelector("[data-note-count]");
+  var textInput = form.querySelector("[name=text]");
+  var questionInput = form.querySelector("[name=key_question]");
+  var csrfToken = form.querySelector("[name=csrfmiddlewaretoken]").value;
+  var storageKey = "community-voice-notes-" + form.getAttribute("data-event");
+  var sending = false;
+
+  function pending() {
+    try {
+      return JSON.parse(localStorage.getItem(storageKey) || "[]");
+    } catch (error) {
+      return [];
+    }
+  }
+
+  function save(notes) {
+    localStorage.setItem(storageKey, JSON.stringify(notes));
+  }
+
+  function newReference() {
+    if (window.crypto && crypto.randomUUID) {
+      return crypto.randomUUID();
+    }
+    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
+  }
+
+  function showStatus() {
+    var waiting = pending().length;
+    var online = navigator.onLine !== false;
+    if (waiting === 0) {
+      status.textContent = online ? "All points are saved." : "Offline. New points will be kept on this device.";
+    } else {
+      status.textContent = (online ? "Sending " : "Offline. ") + waiting +
+        (waiting === 1 ? " point" : " points") + " waiting to send.";
+    }
+  }
+
+  function renderNote(note, isPending) {
+    var empty = list.querySelector("[data-empty]");
+    if (empty) {
+      empty.remove();
+    }
+    var item = list.querySelector('[data-reference="' + note.reference + '"]');
+    if (!item) {
+      item = document.createElement("li");
+      item.setAttribute("data-reference", note.reference);
+      list.insertBefore(item, list.firstChild);
+      counter.textContent = String(list.querySelectorAll("li[data-reference]").length);
+    }
+    item.textContent = "";
+    if (note.question) {
+      var question = document.createElement("span");
+      question.className = "small text-body-secondary";
+      question.textContent = note.question;
+      item.appendChild(question);
+      item.appendChild(document.createElement("br"));
+    }
+    item.appendChild(document.createTextNode(note.text));
+    if (isPending) {
+      var waiting = document.createElement("span");
+      waiting.className = "note-pending";
+      waiting.textContent = " (waiting to send)";
+      item.appendChild(waiting);
+    }
+  }
+
+  function send(note) {
+    var body = new URLSearchParams();
+    body.append("text", note.text);
+    body.append("key_question", note.keyQuestion);
+    body.append("client_reference", note.reference);
+    return fetch(form.action || window.location.href, {
+      method: "POST",
+      credentials: "same-origin",
+      redirect: "manual",
+      headers: {
+        "Accept": "application/json",
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-CSRFToken": csrfToken
+      },
+      body: body.toString()
+    });
+  }
+
+  function flush() {
+    if (sending) {
+      return;
+    }
+    var notes = pending();
+    if (notes.length === 0) {
+      showStatus();
+      return;
+    }
+    sending = true;
+    var note = notes[0];
+    send(note).then(function (response) {
+      if (response.status === 201 || response.status === 400) {
+        // Stored, or refused for good because the point itself is wrong (too long).
+        save(pending().filter(function (waiting) { return waiting.reference !== note.reference; }));
+        renderNote(note, false);
+        if (response.status === 400) {
+          var item = list.querySelector('[data-reference="' + note.reference + '"]');
+          item.appendChild(document.createTextNode(" (not saved: too long)"));
+        }
+        sending = false;
+        flush();
+      } else {
+        // Signed out, a stale form or a server problem: keep the point and say so.
+        sending = false;
+        status.textContent = "Could not save yet. Your points are kept on this device. " +
+          "If you were signed out, sign in again in a new tab and they will be sent.";
+      }
+    }).catch(function () {
+      sending = false;
+      showStatus();
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = textInput.value.trim();
+    if (!text) {
+      textInput.focus();
+      return;
+    }
+    var option = questionInput.options[questionInput.selectedIndex];
+    var note = {
+      reference: newReference(),
+      text: text,
+      keyQuestion: questionInput.value,
+      question: questionInput.value ? option.text : ""
+    };
+    var notes = pending();
+    notes.push(note);
+    save(notes);
+    renderNote(note, true);
+    textInput.value = "";
+    textInput.focus();
+    showStatus();
+    flush();
+  });
+
+  window.addEventListener("online", flush);
+  window.addEventListener("offline", showStatus);
+  window.setInterval(flush, 5000);
+  pending().forEach(function (note) { renderNote(note, true); });
+  showStatus();
+  flush();
+})();
