@@ -17,6 +17,8 @@ class NavigationItem:
 PUBLIC_NAVIGATION = [
     NavigationItem(_("Home"), "home"),
     NavigationItem(_("Events"), "events:public-list"),
+    NavigationItem(_("Give feedback"), "give-feedback"),
+    NavigationItem(_("Keep in touch"), "keep-in-touch"),
 ]
 
 # Each section of the staff and panel sites, and who may see it. A person sees a
@@ -24,6 +26,7 @@ PUBLIC_NAVIGATION = [
 STAFF_NAVIGATION = [
     NavigationItem(_("Overview"), "staff-home", Capability.USE_STAFF_SITE),
     NavigationItem(_("Events"), "events:list", Capability.VIEW_EVENTS),
+    NavigationItem(_("Feedback"), "feedback:inbox", Capability.VIEW_FEEDBACK),
     NavigationItem(_("Contacts"), "contacts:list", Capability.VIEW_PERSONAL_DATA),
     NavigationItem(_("Contact numbers"), "contacts:counts", Capability.VIEW_CONTACT_COUNTS),
     NavigationItem(_("Outbox"), "outbox", Capability.VIEW_PERSONAL_DATA),

@@ -94,6 +94,8 @@ TWO_FACTOR_ROLES = frozenset({Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR}
 MODEL_PERMISSIONS_BY_ROLE: dict[str, tuple[str, ...]] = {
     Role.COORDINATOR: (
         "events.*",
+        "feedback.view_feedbackitem",
+        "feedback.change_feedbackitem",
         "engagement.view_programme",
         "engagement.view_community",
         "engagement.view_department",

@@ -379,7 +379,7 @@ class Debrief(models.Model):
 # Attendees are the only people whose personal data the product holds. They are kept
 # apart from feedback: no table links a contact to anything they said.
 
-PRIVACY_NOTICE_VERSION = "2026-11"
+PRIVACY_NOTICE_VERSION = "2026-11.2"
 
 
 def new_attendee_token() -> str:

@@ -60,8 +60,8 @@ class KeepInTouchForm(OptionalLabelsMixin, forms.Form):
     )
     share_demographics = forms.BooleanField(
         label=_(
-            "You may keep the details below to understand who takes part. "
-            "They are only ever counted, never shown with my name."
+            "You may keep the details below, to understand who takes part and to "
+            "invite me to events for my community."
         ),
         required=False,
     )

@@ -253,10 +253,43 @@ def attendee_confirm_updates(*, signed: str) -> Attendee:
 @transaction.atomic
 def consent_withdraw(*, attendee: Attendee, purpose: str, method: str) -> int:
     """Take back a consent. Withdrawing twice is harmless. Mail already queued for that
-    purpose will not go: the outbox checks consent again when it sends."""
-    return attendee.consents.filter(purpose=purpose, withdrawn_at__isnull=True).update(
+    purpose will not go: the outbox checks consent again when it sends. Taking back
+    consent to keep demographic details deletes them."""
+    withdrawn = attendee.consents.filter(purpose=purpose, withdrawn_at__isnull=True).update(
         withdrawn_at=timezone.now(), withdrawal_method=method
     )
+    if purpose == ConsentPurpose.DEMOGRAPHIC_DATA:
+        attendee.ethnicity = ""
+        attendee.age_band = ""
+        attendee.postcode_district = ""
+        attendee.save(update_fields=["ethnicity", "age_band", "postcode_district"])
+        attendee.communities.clear()
+    return withdrawn
+
+
+@transaction.atomic
+def attendee_update(*, form, by) -> Attendee:
+    """Save a staff correction. A new email address must be confirmed by its owner
+    before updates go to it, so a typing mistake never sends mail to a stranger."""
+    email_changed = "email" in form.changed_data
+    attendee = form.save()
+    if email_changed:
+        for consent in attendee.consents.filter(
+            purpose=ConsentPurpose.EMAIL_UPDATES, withdrawn_at__isnull=True
+        ):
+            consent.withdrawn_at = timezone.now()
+            consent.withdrawal_method = ConsentRecord.WithdrawalMethod.STAFF
+            consent.save(update_fields=["withdrawn_at", "withdrawal_method"])
+            if attendee.email:
+                renewed = ConsentRecord.objects.create(
+                    attendee=attendee,
+                    purpose=ConsentPurpose.EMAIL_UPDATES,
+                    notice_version=consent.notice_version,
+                    method=consent.method,
+                    recorded_by=by,
+                )
+                _send_confirmation(attendee, renewed)
+    return attendee
 
 
 @transaction.atomic

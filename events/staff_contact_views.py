@@ -36,6 +36,7 @@ from events.models import (
 from events.services import (
     attendance_record,
     attendee_keep_in_touch,
+    attendee_update,
     consent_withdraw,
     event_invite,
 )
@@ -257,7 +258,7 @@ def contact_edit(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         changed = form.changed_data
-        form.save()
+        attendee_update(form=form, by=request.user)
         audit_record(
             request=request,
             action=AuditLogEntry.Action.CHANGED_CONTACT,

@@ -9,6 +9,7 @@ from engagement.context_processors import STAFF_NAVIGATION
 from engagement.roles import Role
 from events.models import Attendee
 from events.tests.factories import EventFactory, VenueFactory
+from feedback.services import feedback_record
 
 ANONYMOUS = None
 EVERY_ROLE = [ANONYMOUS, *Role]
@@ -36,6 +37,10 @@ def the_venue(objects):
 
 def the_attendee(objects):
     return {"pk": objects["attendee"].pk}
+
+
+def the_feedback_item(objects):
+    return {"pk": objects["feedback_item"].pk}
 
 
 # url name -> (HTTP method, kwargs for reverse, the roles that may use it). Everyone
@@ -68,6 +73,13 @@ ACCESS = {
     "contacts:invite": ("get", the_event, COORDINATORS),
     "outbox": ("get", no_arguments, PERSONAL_DATA_READERS),
     "audit-log": ("get", no_arguments, ADMINISTRATORS),
+    "feedback:inbox": ("get", no_arguments, EVENT_READERS),
+    "feedback:bulk-tag": ("post", no_arguments, COORDINATORS),
+    "feedback:analysis": ("get", no_arguments, EVENT_READERS),
+    "feedback:item": ("get", the_feedback_item, EVENT_READERS),
+    "feedback:live-notes": ("get", the_event, COORDINATORS),
+    "feedback:paper-form": ("get", the_event, COORDINATORS),
+    "feedback:transcribe": ("get", the_event, COORDINATORS),
 }
 
 
@@ -75,10 +87,14 @@ ACCESS = {
 def objects(db):
     """One of each object the URLs above point at: an event that has started, so it
     can be marked held, a venue no event uses, so it can be deleted, and a contact."""
+    event = EventFactory(past=True)
     return {
-        "event": EventFactory(past=True),
+        "event": event,
         "venue": VenueFactory(),
         "attendee": Attendee.objects.create(name="Amina Contact", email="amina@example.org"),
+        "feedback_item": feedback_record(
+            text="More patrols please", source="online_form", event=event
+        ),
     }
 
 

@@ -314,3 +314,33 @@ def test_erasing_needs_a_tick_then_removes_personal_data_and_leaves_a_tombstone(
     other.refresh_from_db()
     assert other.email == "bo@example.org"
     assert not other.is_erased
+
+
+@pytest.mark.django_db
+def test_withdrawing_demographic_consent_deletes_those_details():
+    from events.services import consent_withdraw
+
+    attendee = subscribed_attendee(
+        communities=[CommunityFactory()], ethnicity="black_african", age_band="25_34"
+    )
+    attendee_keep_in_touch(
+        name="Ada",
+        email="ada@example.org",
+        phone="",
+        purposes={ConsentPurpose.DEMOGRAPHIC_DATA},
+        communities=[CommunityFactory()],
+        ethnicity="black_african",
+        age_band="25_34",
+        postcode_district="M14",
+        method="paper",
+    )
+    attendee.refresh_from_db()
+    assert attendee.ethnicity == "black_african"
+    consent_withdraw(
+        attendee=attendee,
+        purpose=ConsentPurpose.DEMOGRAPHIC_DATA,
+        method=ConsentRecord.WithdrawalMethod.STAFF,
+    )
+    attendee.refresh_from_db()
+    assert (attendee.ethnicity, attendee.age_band, attendee.postcode_district) == ("", "", "")
+    assert not attendee.communities.exists()

@@ -1070,3 +1070,29 @@ def test_the_contact_pages_are_accessible(
     page.get_by_role("link", name="How they gave these details: Choose how they gave").click()
     assert page.evaluate("document.activeElement.id") == "id_method_0"
     axe_check(page, f"the paper form with mistakes at {width}px")
+
+
+@pytest.mark.django_db
+def test_a_corrected_email_must_be_confirmed_before_updates_go_to_it(client, coordinator):
+    from events.models import Attendee, ConsentPurpose
+    from events.services import attendee_keep_in_touch
+
+    attendee = attendee_keep_in_touch(
+        name="Ada",
+        email="ada@example.org",
+        phone="",
+        purposes={ConsentPurpose.EMAIL_UPDATES},
+        method="paper",
+    )
+    assert ConsentPurpose.EMAIL_UPDATES in attendee.live_consent_purposes()
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("contacts:edit", args=[attendee.pk]),
+        {"name": "Ada", "email": "ada.new@example.org", "phone": ""},
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    attendee = Attendee.objects.get(pk=attendee.pk)
+    assert attendee.email == "ada.new@example.org"
+    assert ConsentPurpose.EMAIL_UPDATES not in attendee.live_consent_purposes()
+    assert attendee.consents.awaiting_confirmation().count() == 1
+    assert attendee.messages.filter(to_address="ada.new@example.org").exists()
