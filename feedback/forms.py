@@ -21,7 +21,8 @@ def answer_field(label, hint=""):
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": limit}),
         error_messages={
             "max_length": _(
-                "Please keep this to %(limit_value)d characters or fewer (you wrote %(show_value)d)."
+                "Please keep this to %(limit_value)d characters or fewer "
+                "(you wrote %(show_value)d)."
             ),
         },
     )
