@@ -31,11 +31,12 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
 REQUESTS = 200
+VOLUME_REQUESTS = 20
 
 
-def timed_get(client, path):
+def timed_get(client, path, requests=REQUESTS):
     durations = []
-    for _ in range(REQUESTS):
+    for _ in range(requests):
         started = time.perf_counter()
         response = client.get(path)
         durations.append(time.perf_counter() - started)
@@ -83,8 +84,38 @@ def main():
     staff.force_login(get_user_model().objects.get(username="coordinator"))
     report("GET /staff/ (coordinator)", *timed_get(staff, "/staff/"))
 
-    weight = public_page_weight(anonymous, "/")
-    print(f"{'public home cold load':<28} {weight / 1024:6.1f} KB gzip (budget 60 KB)")
+    for path in ("/", "/events/", "/give-feedback/", "/keep-in-touch/"):
+        weight = public_page_weight(anonymous, path)
+        print(f"{'cold load ' + path:<28} {weight / 1024:6.1f} KB gzip (budget 60 KB)")
+
+    print()
+    print("With large volumes (seed_bench):")
+    settings.DEBUG = True
+    started = time.perf_counter()
+    call_command("seed_bench", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    settings.DEBUG = False
+    print(f"{'seed_bench':<28} {time.perf_counter() - started:6.1f} s")
+    from events.models import Attendee, Event
+    from feedback.models import FeedbackItem
+
+    print(
+        f"{'':<28} {Event.objects.count()} events, {Attendee.objects.count()} contacts, "
+        f"{FeedbackItem.objects.count()} feedback items"
+    )
+    event = Event.objects.filter(status="held").order_by("-starts_at").first()
+    # seed_demo sets the demo passwords again, which ends existing sessions.
+    staff.force_login(get_user_model().objects.get(username="coordinator"))
+    for label, path in (
+        ("staff events list (all)", "/staff/events/?when=all"),
+        ("event hub", f"/staff/events/{event.pk}/"),
+        ("contacts list", "/staff/contacts/"),
+        ("contact numbers", "/staff/contacts/counts/"),
+        ("feedback inbox", "/staff/feedback/"),
+        ("feedback inbox, filtered", "/staff/feedback/?topic=1&status=tagged"),
+        ("feedback analysis", "/staff/feedback/analysis/"),
+        ("public events list", "/events/"),
+    ):
+        report(label, *timed_get(staff, path, VOLUME_REQUESTS))
 
 
 if __name__ == "__main__":

@@ -373,3 +373,47 @@ def seed_events(programme: Programme, venues: list[Venue]) -> None:
                 who_took_part=who,
                 written_by=coordinator,
             )
+
+
+@transaction.atomic
+def seed_volume(*, scale: int = 1) -> dict:
+    """Large volumes for benchmarks: many events over several years and thousands of
+    contacts, made in bulk."""
+    programme = Programme.objects.get(name=PROGRAMME_NAME)
+    venues = list(Venue.objects.all())
+    communities = list(Community.objects.all())
+    randomness = random.Random(99)
+    start = timezone.now() - timedelta(days=5 * 365)
+    events = []
+    for number in range(400 * scale):
+        starts_at = start + timedelta(days=number * 5 // scale, hours=18)
+        events.append(
+            Event(
+                programme=programme,
+                title=f"Bench event {number}",
+                slug=f"bench-event-{number}",
+                focus_community=randomness.choice(communities),
+                venue=randomness.choice(venues),
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(hours=3),
+                status=Event.Status.HELD if starts_at < timezone.now() else Event.Status.PLANNED,
+                headcount=60 if starts_at < timezone.now() else None,
+                is_published=True,
+            )
+        )
+    Event.objects.bulk_create(events)
+    attendees = Attendee.objects.bulk_create(
+        Attendee(name=f"Bench contact {number}", email=f"bench{number}@example.org")
+        for number in range(5000 * scale)
+    )
+    ConsentRecord.objects.bulk_create(
+        ConsentRecord(
+            attendee=attendee,
+            purpose=ConsentPurpose.EMAIL_UPDATES,
+            notice_version=PRIVACY_NOTICE_VERSION,
+            method=ConsentMethod.ONLINE,
+            confirmed_at=timezone.now(),
+        )
+        for attendee in attendees
+    )
+    return {"events": len(events), "contacts": len(attendees)}

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from engagement.demo import PROGRAMME_NAME
 from engagement.models import Programme
+from events.models import Event
 from feedback.models import (
     FeedbackItem,
     KeyQuestion,
@@ -194,3 +195,31 @@ def seed(*, password: str) -> None:
         WorkstreamLink(feedbackitem_id=item.pk, workstream_id=workstream)
         for item, (_chosen, workstream) in zip(created, topic_choices, strict=True)
     )
+
+
+@transaction.atomic
+def seed_volume(*, scale: int = 1) -> dict:
+    """Large volumes for benchmarks: tens of thousands of tagged feedback items."""
+    events = list(Event.objects.filter(status="held").select_related("focus_community"))
+    questions = list(KeyQuestion.objects.filter(workstream__isnull=False))
+    topics = list(Topic.objects.all())
+    randomness = random.Random(98)
+    items = FeedbackItem.objects.bulk_create(
+        FeedbackItem(
+            text=randomness.choice(POINTS[question.workstream.slug]),
+            source=FeedbackItem.Source.DISCUSSION_NOTE,
+            event=event,
+            key_question=question,
+            community=event.focus_community,
+            received_hour=event.starts_at.replace(minute=0, second=0, microsecond=0),
+            status=FeedbackItem.Status.TAGGED,
+        )
+        for event, question in (
+            (randomness.choice(events), randomness.choice(questions)) for _ in range(50_000 * scale)
+        )
+    )
+    TopicLink = FeedbackItem.topics.through
+    TopicLink.objects.bulk_create(
+        TopicLink(feedbackitem_id=item.pk, topic_id=randomness.choice(topics).pk) for item in items
+    )
+    return {"feedback_items": len(items)}

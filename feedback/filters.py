@@ -64,5 +64,9 @@ class FeedbackFilter(django_filters.FilterSet):
 
     @property
     def qs(self):
-        # Filtering on a many-to-many can repeat an item; each appears once.
-        return super().qs.distinct()
+        queryset = super().qs
+        # Filtering on a many-to-many can repeat an item; each must appear once. Only
+        # then is DISTINCT worth its cost on a large inbox.
+        if self.is_bound and (self.data.get("topic") or self.data.get("workstream")):
+            queryset = queryset.distinct()
+        return queryset

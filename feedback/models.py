@@ -282,7 +282,14 @@ class FeedbackItem(models.Model):
         ordering = ["-received_hour", "-pk"]
         verbose_name = _("feedback item")
         verbose_name_plural = _("feedback items")
-        indexes = [models.Index(fields=["status", "received_hour"])]
+        indexes = [
+            models.Index(fields=["status", "received_hour"]),
+            # The inbox order: flagged first, then newest.
+            models.Index(
+                fields=["-is_safeguarding_flagged", "-received_hour", "-id"],
+                name="feedback_inbox_order",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="set_aside") | ~Q(set_aside_reason=""),
