@@ -143,3 +143,21 @@ def test_the_home_page_shows_the_next_three_events(client, django_assert_max_num
 @pytest.mark.django_db
 def test_the_home_page_says_when_no_events_are_published(client):
     assert "No events are published at the moment" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_an_event_page_links_to_the_keep_in_touch_form(client):
+    event = EventFactory()
+    assert reverse("keep-in-touch") in client.get(event.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_hub_links_coordinators_to_invitations_for_future_events(client, coordinator):
+    upcoming, past = EventFactory(), EventFactory(past=True)
+    client.force_login(coordinator)
+    assert reverse("contacts:invite", args=[upcoming.pk]) in client.get(
+        upcoming.get_staff_url()
+    ).content.decode()
+    assert reverse("contacts:invite", args=[past.pk]) not in client.get(
+        past.get_staff_url()
+    ).content.decode()
