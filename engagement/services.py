@@ -1,5 +1,6 @@
 import logging
 import smtplib
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import make_msgid
@@ -142,12 +143,24 @@ def outbox_enqueue(
     return message
 
 
+# Each message is published by its own on-commit hook, so one transaction that queues
+# hundreds of messages (an invitation) would try a broker that is down hundreds of
+# times, each try costing up to a connection timeout. After a failure, publishing is
+# not tried again for a short while: the messages wait in the outbox for the sweep.
+BROKER_RETRY_AFTER_SECONDS = 10.0
+_broker_unreachable_until = 0.0
+
+
 def outbox_publish(message_ids) -> int:
     """Hand messages to Celery. Never raises: if the broker is unreachable the messages
     stay queued in the database and the sweep sends them once it is back."""
+    global _broker_unreachable_until
     # Imported here because tasks.py, a thin wrapper, imports this module.
     from engagement.tasks import send_outbox_message
 
+    uses_broker = not send_outbox_message.app.conf.task_always_eager
+    if uses_broker and time.monotonic() < _broker_unreachable_until:
+        return 0
     published = 0
     for message_id in message_ids:
         try:
@@ -157,6 +170,8 @@ def outbox_publish(message_ids) -> int:
                 "The broker is unreachable; %d message(s) wait in the outbox for the sweep.",
                 len(message_ids) - published,
             )
+            if uses_broker:
+                _broker_unreachable_until = time.monotonic() + BROKER_RETRY_AFTER_SECONDS
             break
         published += 1
     return published
@@ -175,7 +190,9 @@ def _claim(message_id: int, now) -> OutboxMessage | None:
     another worker holds it. SKIP LOCKED lets many workers claim side by side."""
     with transaction.atomic():
         message = (
-            OutboxMessage.objects.select_for_update(skip_locked=True)
+            # Only the message row: PostgreSQL cannot lock the nullable side of the
+            # outer join that select_related("attendee") makes.
+            OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk=message_id)
             .filter(
                 Q(status=OutboxMessage.Status.QUEUED, next_attempt_at__lte=now)
@@ -244,7 +261,12 @@ def outbox_send(*, message_id: int) -> str:
         with get_connection(timeout=settings.EMAIL_TIMEOUT) as connection:
             _as_email(message, connection).send()
     except (smtplib.SMTPException, OSError) as error:
-        reason = f"{type(error).__name__}: {error}"[:1000]
+        reason = f"{type(error).__name__}: {error}"
+        if message.to_address:
+            # Mail servers name the recipient in their errors; the outbox keeps no
+            # address outside to_address, which erasure scrubs.
+            reason = reason.replace(message.to_address, message.masked_address)
+        reason = reason[:1000]
         if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
             return _finish(message, OutboxMessage.Status.FAILED, reason)
         message.status = OutboxMessage.Status.QUEUED

@@ -194,6 +194,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # dead worker is not left waiting this long: the outbox sweep re-sends its message.
     "visibility_timeout": 2 * 60 * 60,
     "socket_connect_timeout": 3,
+    # A Redis that accepts connections but never answers must not hang a request that
+    # queued mail; the outbox keeps the message and the sweep sends it.
+    "socket_timeout": 3,
+    # Publishing gives up at the first refused connection instead of retrying for
+    # BROKER_CONNECTION_TIMEOUT: the outbox, not the request, waits for the broker.
+    "max_retries": 0,
 }
 CELERY_TIMEZONE = os.environ.get("TIME_ZONE", "Europe/London")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
