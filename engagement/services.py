@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -125,20 +125,25 @@ def outbox_enqueue(
     subject, body_text, body_html = _render_email(
         template, {**context, "unsubscribe_url": unsubscribe_url}
     )
-    message = OutboxMessage.objects.create(
-        dedupe_key=dedupe_key,
-        to_address=to_address,
-        subject=subject,
-        body_text=body_text,
-        body_html=body_html,
-        consent_purpose=consent_purpose,
-        attendee=attendee,
-        unsubscribe_url=unsubscribe_url,
-        message_id=_new_message_id(),
-        attachment_name=attachment.filename if attachment else "",
-        attachment_content=attachment.content if attachment else "",
-        attachment_mimetype=attachment.mimetype if attachment else "",
-    )
+    try:
+        with transaction.atomic():
+            message = OutboxMessage.objects.create(
+                dedupe_key=dedupe_key,
+                to_address=to_address,
+                subject=subject,
+                body_text=body_text,
+                body_html=body_html,
+                consent_purpose=consent_purpose,
+                attendee=attendee,
+                unsubscribe_url=unsubscribe_url,
+                message_id=_new_message_id(),
+                attachment_name=attachment.filename if attachment else "",
+                attachment_content=attachment.content if attachment else "",
+                attachment_mimetype=attachment.mimetype if attachment else "",
+            )
+    except IntegrityError:
+        # Another request queued the same message a moment ago.
+        return OutboxMessage.objects.get(dedupe_key=dedupe_key)
     transaction.on_commit(lambda: outbox_publish([message.pk]))
     return message
 
@@ -269,20 +274,29 @@ def outbox_send(*, message_id: int) -> str:
         reason = reason[:1000]
         if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
             return _finish(message, OutboxMessage.Status.FAILED, reason)
-        message.status = OutboxMessage.Status.QUEUED
-        message.last_error = reason
-        message.next_attempt_at = timezone.now() + _retry_delay(message.attempts)
-        message.save(update_fields=["status", "last_error", "next_attempt_at"])
+        _still_sending(message).update(
+            status=OutboxMessage.Status.QUEUED,
+            last_error=reason,
+            next_attempt_at=timezone.now() + _retry_delay(message.attempts),
+        )
         return SendOutcome.RETRY
     return _finish(message, OutboxMessage.Status.SENT, "")
 
 
+def _still_sending(message: OutboxMessage):
+    """The message, unless someone changed it while it was being sent: an erasure
+    cancels it, and that must not be overwritten."""
+    return OutboxMessage.objects.filter(
+        pk=message.pk, status=OutboxMessage.Status.SENDING, claimed_at=message.claimed_at
+    )
+
+
 def _finish(message: OutboxMessage, status: str, reason: str) -> str:
-    message.status = status
-    message.last_error = reason
-    if status == OutboxMessage.Status.SENT:
-        message.sent_at = timezone.now()
-    message.save(update_fields=["status", "last_error", "sent_at"])
+    _still_sending(message).update(
+        status=status,
+        last_error=reason,
+        sent_at=timezone.now() if status == OutboxMessage.Status.SENT else None,
+    )
     return {
         OutboxMessage.Status.SENT: SendOutcome.SENT,
         OutboxMessage.Status.FAILED: SendOutcome.FAILED,

@@ -213,6 +213,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {
         "task": "engagement.tasks.sweep_outbox",
         "schedule": timedelta(seconds=OUTBOX_SWEEP_SECONDS),
+        # With no worker running, old sweeps would pile up; only the latest matters.
+        "options": {"expires": OUTBOX_SWEEP_SECONDS},
     },
     # Contacts with no activity for CONTACT_RETENTION_MONTHS get a notice, then go.
     "purge-inactive-contacts": {

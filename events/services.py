@@ -375,6 +375,7 @@ def attendee_erase(
         body_html="",
         attachment_content="",
         unsubscribe_url="",
+        last_error="",
     )
     attendee.consents.filter(withdrawn_at__isnull=True).update(
         withdrawn_at=timezone.now(), withdrawal_method=method

@@ -591,3 +591,26 @@ def test_an_event_invitation_goes_once_to_each_consented_contact_only(
     assert emails[-1]["To"] == newcomer.email
     assert OutboxMessage.objects.count() == 4
     assert Invitation.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_a_message_cancelled_while_it_is_being_sent_stays_cancelled(smtp_server, monkeypatch):
+    message = OutboxMessage.objects.create(
+        dedupe_key="cancel-during-send",
+        to_address="someone@example.org",
+        subject="Hello",
+        body_text="Hello",
+        message_id="<cancel-during-send@test>",
+    )
+    real_as_email = services._as_email
+
+    def cancel_then_build(outbox_message, connection):
+        OutboxMessage.objects.filter(pk=outbox_message.pk).update(
+            status=OutboxMessage.Status.CANCELLED
+        )
+        return real_as_email(outbox_message, connection)
+
+    monkeypatch.setattr(services, "_as_email", cancel_then_build)
+    services.outbox_send(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.CANCELLED
