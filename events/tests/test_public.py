@@ -155,9 +155,11 @@ def test_an_event_page_links_to_the_keep_in_touch_form(client):
 def test_the_hub_links_coordinators_to_invitations_for_future_events(client, coordinator):
     upcoming, past = EventFactory(), EventFactory(past=True)
     client.force_login(coordinator)
-    assert reverse("contacts:invite", args=[upcoming.pk]) in client.get(
-        upcoming.get_staff_url()
-    ).content.decode()
-    assert reverse("contacts:invite", args=[past.pk]) not in client.get(
-        past.get_staff_url()
-    ).content.decode()
+    assert (
+        reverse("contacts:invite", args=[upcoming.pk])
+        in client.get(upcoming.get_staff_url()).content.decode()
+    )
+    assert (
+        reverse("contacts:invite", args=[past.pk])
+        not in client.get(past.get_staff_url()).content.decode()
+    )
