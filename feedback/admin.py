@@ -61,4 +61,5 @@ class FeedbackItemAdmin(admin.ModelAdmin):
     raw_id_fields = ["event", "submission", "recorded_by"]
     filter_horizontal = ["topics", "workstreams"]
     # Anonymous feedback is never edited in the admin; use the inbox, which keeps the original.
-    readonly_fields = ["text", "original_text", "received_hour", "client_reference"]
+    readonly_fields = ["text", "received_hour", "client_reference"]
+    exclude = ["original_text"]

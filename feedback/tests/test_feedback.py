@@ -451,3 +451,16 @@ def test_the_event_hub_shows_counts_by_question_and_topic(client, coordinator, e
     assert "Feedback: 2 points" in page
     assert "Custody" in page
     assert reverse("feedback:live-notes", args=[event.pk]) in page
+
+
+@pytest.mark.django_db
+def test_administrators_do_not_see_the_text_before_redaction(client, administrator, event):
+    item = feedback_record(text="Ring 07700 900123", source="online_form", event=event)
+    client.force_login(administrator)
+    page = client.get(reverse("feedback:item", args=[item.pk])).content.decode()
+    assert "[phone number removed]" in page
+    assert "07700 900123" not in page
+    admin_page = client.get(
+        reverse("admin:feedback_feedbackitem_change", args=[item.pk])
+    ).content.decode()
+    assert "07700 900123" not in admin_page
