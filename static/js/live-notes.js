@@ -39,18 +39,34 @@
     return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
   }
 
+  function plural(count) {
+    return count + (count === 1 ? " point" : " points");
+  }
+
+  function setStatus(state, text) {
+    status.setAttribute("data-state", state);
+    status.textContent = text;
+  }
+
   function showStatus() {
     var waiting = pending().length;
     var online = navigator.onLine !== false;
     if (waiting === 0) {
-      status.textContent = online ? "All points are saved." : "Offline. New points will be kept on this device.";
+      if (online) {
+        setStatus("saved", "All points are saved.");
+      } else {
+        setStatus("offline", "Offline. Keep typing: new points are kept on this device " +
+          "and sent when the connection comes back.");
+      }
+    } else if (online) {
+      setStatus("sending", "Sending " + plural(waiting) + "…");
     } else {
-      status.textContent = (online ? "Sending " : "Offline. ") + waiting +
-        (waiting === 1 ? " point" : " points") + " waiting to send.";
+      setStatus("offline", "Offline. " + plural(waiting) + " waiting to send. They are " +
+        "kept on this device and sent when the connection comes back.");
     }
   }
 
-  function renderNote(note, isPending) {
+  function renderNote(note, isPending, problem) {
     var empty = list.querySelector("[data-empty]");
     if (empty) {
       empty.remove();
@@ -71,12 +87,34 @@
       item.appendChild(document.createElement("br"));
     }
     item.appendChild(document.createTextNode(note.text));
-    if (isPending) {
-      var waiting = document.createElement("span");
-      waiting.className = "note-pending";
-      waiting.textContent = " (waiting to send)";
-      item.appendChild(waiting);
+    var label = null;
+    if (problem) {
+      label = document.createElement("span");
+      label.className = "note-problem";
+      label.textContent = "Not saved: " + problem;
+    } else if (isPending) {
+      label = document.createElement("span");
+      label.className = "note-pending";
+      label.textContent = "Waiting to send";
+    } else if (note.flagged) {
+      label = document.createElement("span");
+      label.className = "badge flag-badge";
+      label.textContent = "Safeguarding flag";
     }
+    if (label) {
+      item.appendChild(document.createTextNode(" "));
+      item.appendChild(label);
+    }
+  }
+
+  function firstError(data) {
+    var errors = (data && data.errors) || {};
+    for (var field in errors) {
+      if (Object.prototype.hasOwnProperty.call(errors, field) && errors[field].length) {
+        return errors[field][0];
+      }
+    }
+    return "the server refused it.";
   }
 
   function send(note) {
@@ -111,20 +149,27 @@
     send(note).then(function (response) {
       if (response.status === 201 || response.status === 400) {
         // Stored, or refused for good because the point itself is wrong (too long).
-        save(pending().filter(function (waiting) { return waiting.reference !== note.reference; }));
-        renderNote(note, false);
-        if (response.status === 400) {
-          var item = list.querySelector('[data-reference="' + note.reference + '"]');
-          item.appendChild(document.createTextNode(" (not saved: too long)"));
-        }
-        sending = false;
-        flush();
-      } else {
-        // Signed out, a stale form or a server problem: keep the point and say so.
-        sending = false;
-        status.textContent = "Could not save yet. Your points are kept on this device. " +
-          "If you were signed out, sign in again in a new tab and they will be sent.";
+        return response.json().catch(function () { return {}; }).then(function (data) {
+          save(pending().filter(function (waiting) { return waiting.reference !== note.reference; }));
+          if (response.status === 201) {
+            // Show what was stored: personal details may have been taken out.
+            renderNote({
+              reference: note.reference,
+              text: data.text || note.text,
+              question: note.question,
+              flagged: data.flagged
+            }, false);
+          } else {
+            renderNote(note, false, firstError(data));
+          }
+          sending = false;
+          flush();
+        });
       }
+      // Signed out, a stale form or a server problem: keep the point and say so.
+      sending = false;
+      setStatus("problem", "Could not save yet. Your points are kept on this device. " +
+        "If you were signed out, sign in again in a new tab and they will be sent.");
     }).catch(function () {
       sending = false;
       showStatus();
