@@ -17,7 +17,9 @@ def _client_address(request) -> str:
     if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
-            return forwarded.split(",")[0].strip()
+            # The last address is the one our own proxy saw; earlier ones are whatever
+            # the client chose to send, so they cannot be trusted.
+            return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "")
 
 

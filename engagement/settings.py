@@ -385,5 +385,7 @@ SUPPRESSION_THRESHOLD = envint("SUPPRESSION_THRESHOLD", "10")
 SAFEGUARDING_EMAIL = os.environ.get("SAFEGUARDING_EMAIL", "")
 FEEDBACK_FORM_OPEN_DAYS = envint("FEEDBACK_FORM_OPEN_DAYS", "28")
 FEEDBACK_MAX_CHARACTERS = envint("FEEDBACK_MAX_CHARACTERS", "3000")
-FEEDBACK_RATE_LIMIT = envint("FEEDBACK_RATE_LIMIT", "5")
+# Everyone at an event may share the venue's Wi-Fi address, so the limit allows a
+# hall full of people; a script sending thousands is still stopped.
+FEEDBACK_RATE_LIMIT = envint("FEEDBACK_RATE_LIMIT", "30")
 FEEDBACK_RATE_WINDOW_MINUTES = envint("FEEDBACK_RATE_WINDOW_MINUTES", "10")

@@ -56,6 +56,9 @@ class FeedbackForm(forms.Form):
                 required=False,
                 empty_label=_("I would rather not say"),
             )
+        # The boxes come first, so that an error about the whole form leads to the first
+        # question, never to the hidden robot trap.
+        self.order_fields([name for name in self.fields if name != HONEYPOT_FIELD])
 
     def answer_fields(self):
         return [self[name] for name in self.fields if name.startswith("answer_")] + [
@@ -70,8 +73,7 @@ class FeedbackForm(forms.Form):
         texts = [cleaned.get(name, "") for name in self.fields if name.startswith("answer_")]
         texts.append(cleaned.get("anything_else", ""))
         if not self.errors and not any(text.strip() for text in texts):
-            first = f"answer_{self.key_questions[0].pk}" if self.key_questions else "anything_else"
-            self.add_error(first, _("Write something in at least one box before you send."))
+            raise forms.ValidationError(_("Write something in at least one box before you send."))
         return cleaned
 
     def answers(self):

@@ -82,7 +82,9 @@ def give_feedback(request, token=None):
         if form.is_robot():
             # Robots are thanked like people, so they learn nothing.
             return redirect("feedback-thanks")
-        if too_many(
+        # Only forms that would be stored count: a person correcting a mistake, on the
+        # venue Wi-Fi that everyone at the event shares, is not a flood.
+        if form.is_valid() and too_many(
             request,
             scope="feedback-form",
             limit=settings.FEEDBACK_RATE_LIMIT,

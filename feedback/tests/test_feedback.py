@@ -464,3 +464,30 @@ def test_administrators_do_not_see_the_text_before_redaction(client, administrat
         reverse("admin:feedback_feedbackitem_change", args=[item.pk])
     ).content.decode()
     assert "07700 900123" not in admin_page
+
+
+@pytest.mark.django_db
+def test_mistakes_do_not_count_towards_the_flood_limit(client, event, programme, settings):
+    settings.FEEDBACK_RATE_LIMIT = 2
+    url = reverse("give-feedback-event", args=[event.feedback_token])
+    for number in range(3):
+        assert (
+            client.post(url, form_data(programme.questions, f"empty-{number}")).status_code == 200
+        )
+    statuses = [
+        client.post(
+            url, form_data(programme.questions, f"n{number}", anything_else="hi")
+        ).status_code
+        for number in range(3)
+    ]
+    assert statuses == [302, 302, 429]
+
+
+def test_behind_a_proxy_the_address_the_proxy_saw_is_used(rf, settings):
+    from engagement.ratelimit import _client_address
+
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7", REMOTE_ADDR="10.0.0.1")
+    assert _client_address(request) == "198.51.100.7"
+    del settings.SECURE_PROXY_SSL_HEADER
+    assert _client_address(request) == "10.0.0.1"
