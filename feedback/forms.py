@@ -92,6 +92,10 @@ class PaperFormTranscriptionForm(FeedbackForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields[HONEYPOT_FIELD]
+        if not self.is_bound:
+            # After "save and next", typing goes straight into the first box.
+            first_box = next(name for name in self.fields if name.startswith(("answer_", "any")))
+            self.fields[first_box].widget.attrs["autofocus"] = True
 
     def is_robot(self) -> bool:
         return False
@@ -107,7 +111,13 @@ class LiveNoteForm(forms.Form):
     text = forms.CharField(
         label=_("Point made"),
         max_length=settings.FEEDBACK_MAX_CHARACTERS,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "enterkeyhint": "send"}),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "enterkeyhint": "send",
+                "aria-describedby": "live-notes-hint",
+            }
+        ),
         error_messages={"required": _("Type the point before you add it.")},
     )
     client_reference = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)

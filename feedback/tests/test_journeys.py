@@ -581,3 +581,28 @@ def test_leader_reads_the_inbox_an_item_and_the_analysis_but_changes_nothing(
     page.set_viewport_size(SMALL_PHONE)
     no_sideways_scroll(page, "the analysis page")
     axe_check(page, "analysis at 320px")
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_the_printable_paper_form_is_accessible_and_lists_every_question(
+    live_server, page, sign_in, axe_check, coordinator
+):
+    from engagement.tests.factories import ProgrammeFactory
+    from events.tests.factories import EventFactory
+    from feedback.models import KeyQuestion, ProgrammeKeyQuestion
+
+    programme = ProgrammeFactory()
+    questions = list(KeyQuestion.objects.order_by("workstream__position"))
+    for position, question in enumerate(questions):
+        ProgrammeKeyQuestion.objects.create(
+            programme=programme, key_question=question, position=position
+        )
+    event = EventFactory(programme=programme, held=True)
+    sign_in(page, coordinator.username)
+    page.goto(f"{live_server.url}/staff/events/{event.pk}/paper-form/")
+    for question in questions:
+        expect(
+            page.get_by_role("heading", name=re.compile(re.escape(question.text)))
+        ).to_be_visible()
+    axe_check(page, "printable paper form")
