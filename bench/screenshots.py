@@ -125,8 +125,10 @@ def take_screenshots(url: str, out: Path) -> None:
             browser.close()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def run_with_demo_server(take_screenshots, *, description, two_factor_required, prepare=None):
+    """Parse --out, fill a throwaway database with demo data, serve it on a free port,
+    call take_screenshots(url, out, *prepare(env)), and stop the server it started."""
+    parser = argparse.ArgumentParser(description=description.split("\n\n")[0])
     parser.add_argument("--out", default=str(BASE_DIR / "screenshots"), help="folder for PNGs")
     args = parser.parse_args()
     out = Path(args.out).resolve()
@@ -138,12 +140,13 @@ def main() -> None:
             "VAR_DIR": var_dir,
             "DATABASE_URL": "",
             "DEBUG": "true",
-            "TWO_FACTOR_REQUIRED": "true",
+            "TWO_FACTOR_REQUIRED": "true" if two_factor_required else "false",
             "DEMO_PASSWORD": DEMO_PASSWORD,
             "PYTHONUNBUFFERED": "1",
         }
         manage("migrate", "--no-input", env=env)
         manage("seed_demo", env=env)
+        extra = prepare(env) if prepare else ()
 
         port = free_port()
         url = f"http://127.0.0.1:{port}"
@@ -159,7 +162,7 @@ def main() -> None:
         try:
             wait_until_up(url, server)
             print(f"Screenshots of {url} into {out}:")
-            take_screenshots(url, out)
+            take_screenshots(url, out, *extra)
         except BaseException:
             server_log.flush()
             print(f"The server said:\n{server_log_path.read_text()}", file=sys.stderr)
@@ -173,6 +176,10 @@ def main() -> None:
                     os.kill(server.pid, signal.SIGKILL)
                     server.wait()
             server_log.close()
+
+
+def main() -> None:
+    run_with_demo_server(take_screenshots, description=__doc__, two_factor_required=True)
 
 
 if __name__ == "__main__":

@@ -10,12 +10,7 @@ is turned off here: bench/screenshots.py already captures it, and these pages ar
 the same either way. Uses the Chromium at CHROMIUM_PATH (default /usr/bin/chromium).
 """
 
-import argparse
-import os
-import signal
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -25,13 +20,10 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from bench.screenshots import (  # noqa: E402
     CHROMIUM_PATH,
-    DEMO_PASSWORD,
     WIDTHS,
-    free_port,
-    manage,
+    run_with_demo_server,
     shoot,
     sign_in,
-    wait_until_up,
 )
 
 
@@ -109,53 +101,7 @@ def take_screenshots(url: str, out: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", default=str(BASE_DIR / "screenshots"), help="folder for PNGs")
-    args = parser.parse_args()
-    out = Path(args.out).resolve()
-    out.mkdir(parents=True, exist_ok=True)
-
-    with tempfile.TemporaryDirectory(prefix="community-voice-screenshots-") as var_dir:
-        env = {
-            **os.environ,
-            "VAR_DIR": var_dir,
-            "DATABASE_URL": "",
-            "DEBUG": "true",
-            "TWO_FACTOR_REQUIRED": "false",
-            "DEMO_PASSWORD": DEMO_PASSWORD,
-            "PYTHONUNBUFFERED": "1",
-        }
-        manage("migrate", "--no-input", env=env)
-        manage("seed_demo", env=env)
-
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        server_log_path = Path(var_dir) / "server.log"
-        server_log = server_log_path.open("w")
-        server = subprocess.Popen(
-            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=server_log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            wait_until_up(url, server)
-            print(f"Screenshots of {url} into {out}:")
-            take_screenshots(url, out)
-        except BaseException:
-            server_log.flush()
-            print(f"The server said:\n{server_log_path.read_text()}", file=sys.stderr)
-            raise
-        finally:
-            if server.poll() is None:
-                os.kill(server.pid, signal.SIGTERM)
-                try:
-                    server.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    os.kill(server.pid, signal.SIGKILL)
-                    server.wait()
-            server_log.close()
+    run_with_demo_server(take_screenshots, description=__doc__, two_factor_required=False)
 
 
 if __name__ == "__main__":
