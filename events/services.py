@@ -274,6 +274,10 @@ def attendee_update(*, form, by) -> Attendee:
     email_changed = "email" in form.changed_data
     attendee = form.save()
     if email_changed:
+        # Mail already queued carries the old address; none of it should go.
+        outbox_cancel_for_attendee(
+            attendee_id=attendee.pk, reason="The email address was corrected."
+        )
         for consent in attendee.consents.filter(
             purpose=ConsentPurpose.EMAIL_UPDATES, withdrawn_at__isnull=True
         ):

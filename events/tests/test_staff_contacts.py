@@ -1077,7 +1077,8 @@ def test_the_contact_pages_are_accessible(
 @pytest.mark.django_db
 def test_a_corrected_email_must_be_confirmed_before_updates_go_to_it(client, coordinator):
     from events.models import Attendee, ConsentPurpose
-    from events.services import attendee_keep_in_touch
+    from events.services import attendee_keep_in_touch, event_invite
+    from events.tests.factories import EventFactory
 
     attendee = attendee_keep_in_touch(
         name="Ada",
@@ -1086,6 +1087,8 @@ def test_a_corrected_email_must_be_confirmed_before_updates_go_to_it(client, coo
         purposes={ConsentPurpose.EMAIL_UPDATES},
         method="paper",
     )
+    # Queued but not yet sent: the test transaction never commits.
+    event_invite(event=EventFactory(), attendees=Attendee.objects.all(), by=None)
     assert ConsentPurpose.EMAIL_UPDATES in attendee.live_consent_purposes()
     client.force_login(coordinator)
     response = client.post(
@@ -1098,3 +1101,5 @@ def test_a_corrected_email_must_be_confirmed_before_updates_go_to_it(client, coo
     assert ConsentPurpose.EMAIL_UPDATES not in attendee.live_consent_purposes()
     assert attendee.consents.awaiting_confirmation().count() == 1
     assert attendee.messages.filter(to_address="ada.new@example.org").exists()
+    old_mail = attendee.messages.filter(to_address="ada@example.org")
+    assert not old_mail.filter(status__in=["queued", "sending"]).exists()
