@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 SHADES = 5
@@ -36,13 +37,14 @@ class CountTable:
         return not self.counts
 
 
-def _table(pairs) -> CountTable:
+def _table(pairs, columns=None) -> CountTable:
+    """A table from (row, column, count); columns in the order given, or A to Z."""
     counts = {(row, column): count for row, column, count in pairs}
     row_totals = defaultdict(int)
     for (row, _column), count in counts.items():
         row_totals[row] += count
     rows = sorted(row_totals, key=lambda row: (-row_totals[row], row))
-    columns = sorted({column for _row, column in counts})
+    columns = columns or sorted({column for _row, column in counts})
     return CountTable(rows, columns, counts, max(counts.values(), default=0))
 
 
@@ -64,10 +66,11 @@ def topics_over_time(items, months: int = 12) -> CountTable:
         .annotate(count=Count("pk", distinct=True))
     )
     recent = sorted({month for _topic, month, _count in pairs})[-months:]
-    table = _table(
-        (topic, month.strftime("%Y-%m"), count) for topic, month, count in pairs if month in recent
+    label = {month: date_format(month, "M Y") for month in recent}
+    return _table(
+        ((topic, label[month], count) for topic, month, count in pairs if month in label),
+        columns=[label[month] for month in recent],
     )
-    return table
 
 
 @dataclass(frozen=True)

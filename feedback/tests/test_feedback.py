@@ -491,3 +491,18 @@ def test_behind_a_proxy_the_address_the_proxy_saw_is_used(rf, settings):
     assert _client_address(request) == "198.51.100.7"
     del settings.SECURE_PROXY_SSL_HEADER
     assert _client_address(request) == "10.0.0.1"
+
+
+@pytest.mark.django_db
+def test_topics_over_time_run_in_month_order_with_readable_labels(event):
+    from feedback.analysis import topics_over_time
+
+    topic = Topic.objects.get(slug="custody")
+    for month in (11, 2, 7):
+        item = feedback_record(text="Point", source="discussion_note", event=event, topics=[topic])
+        FeedbackItem.objects.filter(pk=item.pk).update(
+            received_hour=timezone.now().replace(year=2025, month=month, day=10, hour=12)
+        )
+    table = topics_over_time(FeedbackItem.objects.all())
+    assert table.column_labels == ["Feb 2025", "Jul 2025", "Nov 2025"]
+    assert table.counts[("Custody", "Jul 2025")] == 1
