@@ -296,10 +296,6 @@ class Event(models.Model):
         return self.status == self.Status.HELD
 
     @property
-    def needs_venue(self) -> bool:
-        return self.format in (self.Format.IN_PERSON, self.Format.HYBRID)
-
-    @property
     def needs_online_link(self) -> bool:
         return self.format in (self.Format.ONLINE, self.Format.HYBRID)
 

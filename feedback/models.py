@@ -2,7 +2,7 @@ import re
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from engagement.models import Community, Programme
@@ -182,12 +182,6 @@ class FeedbackItemQuerySet(models.QuerySet):
     def flagged(self):
         return self.filter(is_safeguarding_flagged=True)
 
-    def untagged(self):
-        return self.filter(status=FeedbackItem.Status.NEW)
-
-    def counts_by(self, field: str) -> dict:
-        return dict(self.values_list(field).annotate(count=Count("pk", distinct=True)))
-
 
 class FeedbackItem(models.Model):
     """One point someone made, in their words, tagged so it can be analysed.
@@ -208,8 +202,6 @@ class FeedbackItem(models.Model):
         TAGGED = "tagged", _("Tagged")
         IN_FINDINGS = "in_findings", _("Included in findings")
         SET_ASIDE = "set_aside", _("Set aside")
-
-    ANONYMOUS_SOURCES = (Source.ONLINE_FORM, Source.PAPER_FORM)
 
     text = models.TextField(_("what was said"))
     original_text = models.TextField(
@@ -299,7 +291,3 @@ class FeedbackItem(models.Model):
 
     def __str__(self):
         return self.text[:60]
-
-    @property
-    def is_anonymous(self) -> bool:
-        return self.source in self.ANONYMOUS_SOURCES

@@ -142,6 +142,18 @@ def feedback_tag(*, items, topics=(), workstreams=(), replace: bool = False) -> 
 
 
 @transaction.atomic
+def feedback_save_tags(*, form) -> FeedbackItem:
+    """Save one item's tags from a valid FeedbackItemForm; a new item becomes tagged."""
+    item = form.save()
+    if item.status == FeedbackItem.Status.NEW and (
+        item.topics.exists() or item.workstreams.exists()
+    ):
+        item.status = FeedbackItem.Status.TAGGED
+        item.save(update_fields=["status"])
+    return item
+
+
+@transaction.atomic
 def feedback_set_aside(*, item: FeedbackItem, reason: str) -> FeedbackItem:
     item.status = FeedbackItem.Status.SET_ASIDE
     item.set_aside_reason = reason

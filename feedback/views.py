@@ -33,6 +33,7 @@ from feedback.services import (
     feedback_record,
     feedback_redact,
     feedback_restore,
+    feedback_save_tags,
     feedback_set_aside,
     feedback_submit_form,
     feedback_tag,
@@ -179,11 +180,7 @@ def item_detail(request, pk):
     set_aside_form = SetAsideForm(request.POST if action == "set_aside" else None)
 
     if action == "tag" and tag_form.is_valid():
-        tag_form.save()
-        if item.status == FeedbackItem.Status.NEW and (
-            item.topics.exists() or item.workstreams.exists()
-        ):
-            FeedbackItem.objects.filter(pk=item.pk).update(status=FeedbackItem.Status.TAGGED)
+        feedback_save_tags(form=tag_form)
         messages.success(request, _("Tags saved."))
         return redirect("feedback:item", pk=item.pk)
     if action == "redact" and redact_form.is_valid():

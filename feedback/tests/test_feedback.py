@@ -506,3 +506,17 @@ def test_topics_over_time_run_in_month_order_with_readable_labels(event):
     table = topics_over_time(FeedbackItem.objects.all())
     assert table.column_labels == ["Feb 2025", "Jul 2025", "Nov 2025"]
     assert table.counts[("Custody", "Jul 2025")] == 1
+
+
+@pytest.mark.django_db
+def test_tagging_one_item_marks_it_tagged(client, coordinator, event):
+    (item,) = make_items(event, 1)
+    client.force_login(coordinator)
+    topic = Topic.objects.get(slug="hate-crime")
+    response = client.post(
+        reverse("feedback:item", args=[item.pk]), {"action": "tag", "topics": [topic.pk]}
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.status == "tagged"
+    assert list(item.topics.all()) == [topic]
