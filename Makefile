@@ -48,10 +48,10 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## A Celery worker with beat, against REDIS_URL.
+## A Celery worker against REDIS_URL. The scheduler runs as its own process: make beat.
 worker: install
 	@test -n "$$REDIS_URL" || (echo "Set REDIS_URL, e.g. REDIS_URL=redis://127.0.0.1:6379/0 make worker"; exit 1)
-	$(BIN)/celery -A engagement worker --beat --loglevel=INFO
+	$(BIN)/celery -A engagement worker --loglevel=INFO
 
 ## Speed and size figures.
 bench: install-dev

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from engagement.models import Community, Department, Programme
 
@@ -20,3 +21,10 @@ class DepartmentAdmin(admin.ModelAdmin):
     list_display = ["name", "email"]
     search_fields = ["name"]
     filter_horizontal = ["members"]
+
+
+# django-otp's own admin shows each authenticator's secret key and QR code, which would
+# let an Administrator sign in as anyone. Authenticators are reset from the staff
+# accounts page instead, which shows no secret and writes to the audit log.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)

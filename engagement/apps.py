@@ -14,6 +14,11 @@ class EngagementConfig(AppConfig):
     verbose_name = _("Engagement programme")
 
     def ready(self):
+        from engagement.accounts import connect_signals
+        from engagement.converters import register_token_converters
+
+        register_token_converters()
+        connect_signals()
         # Groups and their permissions follow roles.py after every migrate, so a new
         # model's permissions reach the right roles without a hand-written migration.
         # Connected to the last app so every app's permissions exist by then.

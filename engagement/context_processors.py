@@ -32,6 +32,7 @@ STAFF_NAVIGATION = [
     NavigationItem(_("Outbox"), "outbox", Capability.VIEW_PERSONAL_DATA),
     NavigationItem(_("Findings to check"), "panel-home", Capability.USE_PANEL),
     NavigationItem(_("Audit log"), "audit-log", Capability.VIEW_AUDIT_LOG),
+    NavigationItem(_("Staff accounts"), "staff-users", Capability.ADMINISTER),
     NavigationItem(_("Administration"), "admin:index", Capability.ADMINISTER),
 ]
 

@@ -75,3 +75,7 @@ class OptionalLabelsMixin:
                 continue
             if field.label and not str(field.label).endswith(optional):
                 field.label = f"{field.label} {optional}"
+
+
+class UnlockForm(forms.Form):
+    username = forms.CharField(max_length=150)

@@ -1,4 +1,5 @@
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,8 +14,14 @@ from engagement.roles import needs_two_factor
 SESSION_STARTED_KEY = "community_voice_started_at"
 SESSION_LAST_SEEN_KEY = "community_voice_last_seen_at"
 
-# Paths a signed-in person may reach before completing two-factor sign-in.
-TWO_FACTOR_OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/")
+# What a signed-in person may reach before completing two-factor sign-in: the pages
+# of the second step itself, signing out, and nothing that shows data.
+TWO_FACTOR_OPEN_URL_NAMES = ("login", "logout", "two-factor-setup", "two-factor-verify")
+TWO_FACTOR_OPEN_PREFIXES = ("/static/", "/healthz")
+
+
+def _next(request) -> str:
+    return urlencode({"next": request.get_full_path()})
 
 
 class PermissionsPolicyMiddleware:
@@ -47,7 +54,7 @@ class SessionTimeoutMiddleware:
                     request,
                     _("You were signed out to keep the account safe. Please sign in again."),
                 )
-                return redirect(f"{reverse('login')}?next={request.path}")
+                return redirect(f"{reverse('login')}?{_next(request)}")
             request.session[SESSION_STARTED_KEY] = started
             request.session[SESSION_LAST_SEEN_KEY] = now
         return self.get_response(request)
@@ -62,13 +69,15 @@ class TwoFactorMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if (
-            user.is_authenticated
-            and not user.is_verified()
-            and not request.path.startswith(TWO_FACTOR_OPEN_PREFIXES)
-        ):
+        if user.is_authenticated and not user.is_verified() and not self._is_open(request):
             if user_has_device(user, confirmed=True):
-                return redirect(f"{reverse('two-factor-verify')}?next={request.path}")
+                return redirect(f"{reverse('two-factor-verify')}?{_next(request)}")
             if settings.TWO_FACTOR_REQUIRED and needs_two_factor(user):
-                return redirect(f"{reverse('two-factor-setup')}?next={request.path}")
+                return redirect(f"{reverse('two-factor-setup')}?{_next(request)}")
         return self.get_response(request)
+
+    @staticmethod
+    def _is_open(request) -> bool:
+        if request.path.startswith(TWO_FACTOR_OPEN_PREFIXES):
+            return True
+        return request.path in {reverse(name) for name in TWO_FACTOR_OPEN_URL_NAMES}

@@ -162,9 +162,16 @@ class AuditLogEntry(models.Model):
         CHANGED_CONTACT = "changed_contact", _("Changed a contact")
         ADDED_CONTACT = "added_contact", _("Added a contact")
         EXPORTED = "exported", _("Exported data")
+        UNLOCKED_SIGN_IN = "unlocked_sign_in", _("Unlocked a sign-in")
+        RESET_TWO_FACTOR = "reset_two_factor", _("Reset two-step sign-in")
 
+    # Empty only for what was done on the server's command line, where nobody signs in.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_entries"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
     )
     action = models.CharField(max_length=30, choices=Action.choices)
     subject = models.CharField(
@@ -190,3 +197,18 @@ class AuditLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit log is append-only.")
+
+
+class Heartbeat(models.Model):
+    """When a scheduled job last ran, so that /healthz can say when the scheduler has
+    stopped: a dead beat process otherwise goes unnoticed while mail piles up."""
+
+    name = models.CharField(max_length=50, unique=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self):
+        return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"

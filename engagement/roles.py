@@ -31,6 +31,7 @@ class Capability(models.TextChoices):
     MANAGE_FEEDBACK = "manage_feedback", _("Capture and tag feedback")
     VIEW_FEEDBACK = "view_feedback", _("Read feedback and analysis")
     VIEW_PERSONAL_DATA = "view_personal_data", _("See contacts' personal data")
+    EDIT_CONTACTS = "edit_contacts", _("Correct contacts' details and record withdrawn consent")
     VIEW_CONTACT_COUNTS = "view_contact_counts", _("See counts of contacts")
     MANAGE_ACTIONS = "manage_actions", _("Create and agree actions")
     UPDATE_OWN_ACTIONS = "update_own_actions", _("Update actions assigned to their department")
@@ -49,6 +50,7 @@ CAPABILITIES_BY_ROLE: dict[str, frozenset[str]] = {
             Capability.MANAGE_FEEDBACK,
             Capability.VIEW_FEEDBACK,
             Capability.VIEW_PERSONAL_DATA,
+            Capability.EDIT_CONTACTS,
             Capability.VIEW_CONTACT_COUNTS,
             Capability.MANAGE_ACTIONS,
             Capability.VIEW_DASHBOARDS,
@@ -150,7 +152,11 @@ def can(user, capability: str) -> bool:
 
 
 def needs_two_factor(user) -> bool:
-    return bool(roles_of(user) & TWO_FACTOR_ROLES)
+    """Everyone who can reach feedback, personal data or the Django admin. An account
+    made with createsuperuser holds no role but reaches the admin, so it counts too."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return bool(roles_of(user) & TWO_FACTOR_ROLES) or user.is_staff or user.is_superuser
 
 
 def home_url_name_for(user) -> str:

@@ -78,7 +78,7 @@ SITE_URL = envurl("SITE_URL", "http://127.0.0.1:8000", {"http", "https"}).rstrip
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "engagement.admin_apps.CommunityVoiceAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -208,6 +208,11 @@ OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", "5")
 OUTBOX_RETRY_BASE_SECONDS = envint("OUTBOX_RETRY_BASE_SECONDS", "60")
 OUTBOX_SWEEP_SECONDS = envint("OUTBOX_SWEEP_SECONDS", "60")
 OUTBOX_STUCK_AFTER_SECONDS = envint("OUTBOX_STUCK_AFTER_SECONDS", "600")
+# Beat runs as its own process in production; its schedule file lives under VAR_DIR.
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# /healthz gives details (which check failed, the mail backlog) to requests from the
+# server itself, or to monitoring that sends "Authorization: Bearer <HEALTHZ_TOKEN>".
+HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "").strip()
 CELERY_BEAT_SCHEDULE = {
     # Re-sends what a lost broker message or a killed worker left behind.
     "sweep-outbox": {
@@ -268,9 +273,20 @@ LOGOUT_REDIRECT_URL = "login"
 
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", "30"))
-# Five wrong passwords lock the account, and five from one address lock that address.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Wrong passwords lock the account they were typed for, whoever typed them. They never
+# lock an address: a whole police station, or everyone behind one proxy, can share one,
+# and a few typos on made-up usernames must not lock out the force. Account plus
+# address adds no lock of its own (the account alone locks first) but keeps the
+# address of each attempt for the record, which is what axes' own check asks for.
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "engagement.clients.client_address_for_axes"
+# Axes keeps at most 255 characters of a username; no real one is longer than 150.
+AXES_USERNAME_CALLABLE = "engagement.accounts.username_for_lockout"
 AXES_RESET_ON_SUCCESS = True
+# Addresses are throttled separately, with a much higher limit, in the cache: enough for
+# a station full of people mistyping, not for a script trying thousands of accounts.
+LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", "50")
+LOGIN_ADDRESS_WINDOW_MINUTES = envint("LOGIN_ADDRESS_WINDOW_MINUTES", "15")
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
@@ -343,12 +359,15 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false" if DEBUG else "true")
+# A load balancer checks health over plain HTTP and does not follow redirects.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "true")
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "true")
-if envbool("BEHIND_HTTPS_PROXY", "false"):
+BEHIND_HTTPS_PROXY = envbool("BEHIND_HTTPS_PROXY", "false")
+if BEHIND_HTTPS_PROXY:
     # The proxy in front of gunicorn terminates TLS and says so in this header.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -377,6 +396,15 @@ CONFIRMATION_LINK_DAYS = envint("CONFIRMATION_LINK_DAYS", "7")
 CONTACT_RETENTION_MONTHS = envint("CONTACT_RETENTION_MONTHS", "24")
 PURGE_NOTICE_DAYS = envint("PURGE_NOTICE_DAYS", "30")
 SUPPRESSION_THRESHOLD = envint("SUPPRESSION_THRESHOLD", "10")
+# Public forms that send email to an address someone typed in (keep in touch, asking
+# for a link to one's own details) accept this many from one client per window, counted
+# in the cache only. Each address gets at most LINK_EMAILS_PER_ADDRESS_PER_DAY emails of
+# each kind in 24 hours, so nobody can flood a stranger's inbox through us. The link
+# to see, change or delete one's own details works for MY_DATA_LINK_MINUTES.
+KEEP_IN_TOUCH_RATE_LIMIT = envint("KEEP_IN_TOUCH_RATE_LIMIT", "10")
+KEEP_IN_TOUCH_RATE_WINDOW_MINUTES = envint("KEEP_IN_TOUCH_RATE_WINDOW_MINUTES", "10")
+LINK_EMAILS_PER_ADDRESS_PER_DAY = envint("LINK_EMAILS_PER_ADDRESS_PER_DAY", "3")
+MY_DATA_LINK_MINUTES = envint("MY_DATA_LINK_MINUTES", "60")
 
 # Feedback. SAFEGUARDING_EMAIL is a duty inbox told at once when feedback looks like a
 # report of a crime or a risk to someone. The anonymous form stays open this many days

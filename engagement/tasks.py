@@ -1,6 +1,7 @@
 from celery import shared_task
 from django.core.management import call_command
 
+from engagement.scheduler import OUTBOX_SWEEP, heartbeat_record
 from engagement.services import SendOutcome, outbox_seconds_until_due, outbox_send, outbox_sweep
 
 
@@ -20,4 +21,6 @@ def send_outbox_message(self, message_id):
 
 @shared_task
 def sweep_outbox():
-    return outbox_sweep()
+    published = outbox_sweep()
+    heartbeat_record(name=OUTBOX_SWEEP)
+    return published

@@ -1,28 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from engagement import views
-from engagement.forms import SignInForm
 from events import views as events_views
-
-admin.site.site_header = "Community Voice administration"
-admin.site.site_title = "Community Voice administration"
 
 urlpatterns = [
     path("", events_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            authentication_form=SignInForm,
-            redirect_authenticated_user=True,
-            # LoginView would otherwise set site_name to the host name, hiding ours.
-            extra_context={"site_name": _("Community Voice")},
-        ),
-        name="login",
-    ),
+    path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/setup/", views.two_factor_setup, name="two-factor-setup"),
     path("accounts/two-factor/verify/", views.two_factor_verify, name="two-factor-verify"),
@@ -31,6 +17,13 @@ urlpatterns = [
     path("staff/", views.staff_home, name="staff-home"),
     path("staff/outbox/", views.outbox, name="outbox"),
     path("staff/audit/", views.audit_log, name="audit-log"),
+    path("staff/users/", views.staff_users, name="staff-users"),
+    path("staff/users/unlock/", views.staff_user_unlock, name="staff-user-unlock"),
+    path(
+        "staff/users/<int:pk>/reset-two-factor/",
+        views.staff_user_reset_two_factor,
+        name="staff-user-reset-two-factor",
+    ),
     path("panel/", views.panel_home, name="panel-home"),
     path("", include("events.urls")),
     path("", include("events.public_contact_urls")),

@@ -1,28 +1,41 @@
 import base64
+import hmac
+import ipaddress
 import re
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Count, Q
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
-from django_otp import devices_for_user, match_token
+from django.views.decorators.http import require_GET, require_POST
+from django_otp import devices_for_user, match_token, user_has_device
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from engagement.accounts import (
+    address_is_throttled,
+    locked_usernames,
+    sign_in_unlock,
+    two_factor_reset,
+)
 from engagement.celery import app as celery_app
-from engagement.forms import TwoFactorCodeForm
+from engagement.clients import client_address
+from engagement.forms import SignInForm, TwoFactorCodeForm, UnlockForm
 from engagement.models import AuditLogEntry, OutboxMessage, Programme
 from engagement.roles import (
     Capability,
@@ -33,6 +46,7 @@ from engagement.roles import (
     home_url_name_for,
     roles_of,
 )
+from engagement.scheduler import scheduler_state
 
 
 @login_required
@@ -78,12 +92,39 @@ def _safe_next(request, fallback: str) -> str:
     return fallback
 
 
+class SignInView(auth_views.LoginView):
+    """Django's sign-in page, with the address throttle in front of it. django-axes
+    locks accounts; this stops one address trying password after password on many."""
+
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+    # LoginView would otherwise set site_name to the host name, hiding ours.
+    extra_context = {"site_name": gettext_lazy("Community Voice")}
+
+    def post(self, request, *args, **kwargs):
+        if address_is_throttled(request):
+            return render(
+                request,
+                "registration/too_many_sign_ins.html",
+                {"minutes": settings.LOGIN_ADDRESS_WINDOW_MINUTES},
+                status=429,
+            )
+        return super().post(request, *args, **kwargs)
+
+
 @never_cache
 @login_required
 def two_factor_setup(request):
-    """Enrol an authenticator app: show a QR code, then confirm with a first code."""
+    """Enrol an authenticator app: show a QR code, then confirm with a first code.
+
+    Only someone with no confirmed authenticator may enrol here. Otherwise a password
+    alone would be enough to add an authenticator of an attacker's choosing; replacing
+    a lost phone is an Administrator's reset (`two_factor_reset`)."""
     if request.user.is_verified():
         return redirect("home-for-user")
+    if user_has_device(request.user, confirmed=True):
+        next_url = urlencode({"next": _safe_next(request, "")})
+        return redirect(f"{reverse('two-factor-verify')}?{next_url}")
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(
@@ -159,12 +200,33 @@ def two_factor_verify(request):
 @require_GET
 @never_cache
 def healthz(request):
+    """200 or 503 for a load balancer. The details (which service failed, how much
+    mail is waiting) only for monitoring on the server itself or holding the token."""
     checks = {"database": _check_database(), "cache": _check_cache(), "broker": _check_broker()}
+    checks["scheduler"] = _check_scheduler() if checks["database"] == "ok" else "unknown"
     healthy = all(state in ("ok", "not configured") for state in checks.values())
-    body = {"status": "ok" if healthy else "failing", "checks": checks}
-    if checks["database"] == "ok":
-        body["outbox"] = _outbox_backlog()
+    body = {"status": "ok" if healthy else "failing"}
+    if _may_see_health_details(request):
+        body["checks"] = checks
+        if checks["database"] == "ok":
+            body["outbox"] = _outbox_backlog()
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def _may_see_health_details(request) -> bool:
+    token = settings.HEALTHZ_TOKEN
+    offered = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if token and offered and hmac.compare_digest(offered.encode(), token.encode()):
+        return True
+    address = client_address(request)
+    return bool(address) and ipaddress.ip_address(address).is_loopback
+
+
+def _check_scheduler() -> str:
+    try:
+        return scheduler_state()
+    except Exception:
+        return "failing"
 
 
 def _outbox_backlog() -> dict:
@@ -274,3 +336,78 @@ def audit_log(request):
 
 def csrf_failure(request, reason=""):
     return render(request, "csrf_failure.html", status=403)
+
+
+# Staff accounts: locks and two-step sign-in ------------------------------------------
+
+
+def _staff_accounts():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .prefetch_related("groups")
+        .annotate(
+            authenticators=Count("totpdevice", filter=Q(totpdevice__confirmed=True)),
+        )
+        .order_by("username")
+    )
+
+
+@never_cache
+@capability_required(Capability.ADMINISTER)
+def staff_users(request):
+    locked = locked_usernames()
+    accounts = list(_staff_accounts())
+    known = {account.username for account in accounts}
+    rows = [
+        {
+            "account": account,
+            "roles": sorted(Role(role).label for role in roles_of(account)),
+            "has_authenticator": account.authenticators > 0,
+            "locked_until": locked.get(account.username),
+        }
+        for account in accounts
+    ]
+    return render(
+        request,
+        "engagement/staff_users.html",
+        {
+            "rows": rows,
+            "unknown_locked": sorted(
+                (username, until) for username, until in locked.items() if username not in known
+            ),
+        },
+    )
+
+
+@require_POST
+@capability_required(Capability.ADMINISTER)
+def staff_user_unlock(request):
+    form = UnlockForm(request.POST)
+    if form.is_valid():
+        username = form.cleaned_data["username"]
+        sign_in_unlock(username=username, by=request.user)
+        messages.success(request, _("%(username)s can sign in again now.") % {"username": username})
+    else:
+        messages.error(request, _("Choose an account to unlock."))
+    return redirect("staff-users")
+
+
+@never_cache
+@capability_required(Capability.ADMINISTER)
+def staff_user_reset_two_factor(request, pk):
+    """A confirmation page, and on POST the reset: for a person whose phone is lost or
+    replaced. Their next sign-in asks them to set up the new phone."""
+    account = get_object_or_404(get_user_model(), pk=pk, is_active=True)
+    if request.method == "POST":
+        two_factor_reset(user=account, by=request.user)
+        messages.success(
+            request,
+            _(
+                "Two-step sign-in is reset for %(username)s. Tell them to sign in and set up "
+                "their phone again straight away."
+            )
+            % {"username": account.username},
+        )
+        return redirect("staff-users")
+    return render(request, "engagement/staff_user_reset_two_factor.html", {"account": account})

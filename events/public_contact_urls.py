@@ -11,11 +11,11 @@ urlpatterns = [
         name="keep-in-touch-check-email",
     ),
     path(
-        "keep-in-touch/confirm/<str:signed>/",
+        "keep-in-touch/confirm/<signed:signed>/",
         views.keep_in_touch_confirm,
         name="keep-in-touch-confirm",
     ),
-    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
-    path("my-data/<str:token>/", views.my_data, name="my-data"),
-    path("my-data/<str:token>/download/", views.my_data_download, name="my-data-download"),
+    path("unsubscribe/<token:token>/", views.unsubscribe, name="unsubscribe"),
+    path("my-data/<token:token>/", views.my_data, name="my-data"),
+    path("my-data/<token:token>/download/", views.my_data_download, name="my-data-download"),
 ]

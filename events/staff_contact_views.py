@@ -226,7 +226,7 @@ def contact_detail(request, pk):
             "attendance_form": AttendanceForm(attendee=attendee)
             if can_manage_events and not attendee.is_erased
             else None,
-            "can_edit": not attendee.is_erased,
+            "can_edit": not attendee.is_erased and can(request.user, Capability.EDIT_CONTACTS),
         },
     )
 
@@ -242,7 +242,7 @@ def _refuse_erased(request, attendee) -> bool:
 
 
 @never_cache
-@capability_required(Capability.VIEW_PERSONAL_DATA)
+@capability_required(Capability.EDIT_CONTACTS)
 def contact_edit(request, pk):
     attendee = get_object_or_404(Attendee, pk=pk)
     if _refuse_erased(request, attendee):
@@ -345,7 +345,7 @@ def contact_record_attendance(request, pk):
 
 
 @require_POST
-@capability_required(Capability.VIEW_PERSONAL_DATA)
+@capability_required(Capability.EDIT_CONTACTS)
 def contact_withdraw_consent(request, pk):
     """Someone told an officer, wrote or phoned to take back one of their choices."""
     attendee = get_object_or_404(Attendee, pk=pk)

@@ -5,5 +5,5 @@ from feedback import views
 urlpatterns = [
     path("give-feedback/", views.give_feedback, name="give-feedback"),
     path("give-feedback/thank-you/", views.give_feedback_thanks, name="feedback-thanks"),
-    path("give-feedback/<str:token>/", views.give_feedback, name="give-feedback-event"),
+    path("give-feedback/<token:token>/", views.give_feedback, name="give-feedback-event"),
 ]

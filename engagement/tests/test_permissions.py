@@ -7,6 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from engagement.context_processors import STAFF_NAVIGATION
 from engagement.roles import Role
+from engagement.tests.factories import UserFactory
 from events.models import Attendee
 from events.tests.factories import EventFactory, VenueFactory
 from feedback.services import feedback_record
@@ -39,6 +40,10 @@ def the_attendee(objects):
     return {"pk": objects["attendee"].pk}
 
 
+def the_staff_account(objects):
+    return {"pk": objects["staff_account"].pk}
+
+
 def the_feedback_item(objects):
     return {"pk": objects["feedback_item"].pk}
 
@@ -67,12 +72,16 @@ ACCESS = {
     "contacts:export": ("get", no_arguments, PERSONAL_DATA_READERS),
     "contacts:counts": ("get", no_arguments, COUNT_READERS),
     "contacts:detail": ("get", the_attendee, PERSONAL_DATA_READERS),
-    "contacts:edit": ("get", the_attendee, PERSONAL_DATA_READERS),
+    # Administrators may read contacts, but only Coordinators correct them.
+    "contacts:edit": ("get", the_attendee, COORDINATORS),
     "contacts:record-attendance": ("post", the_attendee, COORDINATORS),
-    "contacts:withdraw": ("post", the_attendee, PERSONAL_DATA_READERS),
+    "contacts:withdraw": ("post", the_attendee, COORDINATORS),
     "contacts:invite": ("get", the_event, COORDINATORS),
     "outbox": ("get", no_arguments, PERSONAL_DATA_READERS),
     "audit-log": ("get", no_arguments, ADMINISTRATORS),
+    "staff-users": ("get", no_arguments, ADMINISTRATORS),
+    "staff-user-unlock": ("post", no_arguments, ADMINISTRATORS),
+    "staff-user-reset-two-factor": ("get", the_staff_account, ADMINISTRATORS),
     "feedback:inbox": ("get", no_arguments, EVENT_READERS),
     "feedback:bulk-tag": ("post", no_arguments, COORDINATORS),
     "feedback:analysis": ("get", no_arguments, EVENT_READERS),
@@ -89,6 +98,7 @@ def objects(db):
     can be marked held, a venue no event uses, so it can be deleted, and a contact."""
     event = EventFactory(past=True)
     return {
+        "staff_account": UserFactory(username="someone-else", roles=[Role.LEADER]),
         "event": event,
         "venue": VenueFactory(),
         "attendee": Attendee.objects.create(name="Amina Contact", email="amina@example.org"),
