@@ -2,10 +2,12 @@ import pytest
 from django.conf import settings as django_settings
 
 from conftest import require_service
+from engagement.scheduler import OUTBOX_SWEEP, heartbeat_record
 
 
 @pytest.mark.django_db
 def test_health_is_ok_when_everything_configured_works(client):
+    heartbeat_record(name=OUTBOX_SWEEP)
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.json()
@@ -88,3 +90,68 @@ def test_health_reports_the_outbox_backlog(client):
     assert outbox["failed"] == 1
     assert 290 <= outbox["oldest_queued_seconds"] <= 400
     assert message.status == "sent"
+
+
+@pytest.mark.django_db
+def test_health_is_503_when_the_scheduler_has_stopped(client, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.REDIS_URL = settings.REDIS_URL or "redis://127.0.0.1:6379/0"
+    settings.OUTBOX_SWEEP_SECONDS = 60
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CELERY_BROKER_URL = "memory://"
+    response = client.get("/healthz")
+    assert response.status_code == 503, "a sweep that never ran is a stopped scheduler"
+    assert response.json()["checks"]["scheduler"] == "failing"
+
+    heartbeat_record(name=OUTBOX_SWEEP, now=timezone.now() - timedelta(seconds=170))
+    assert client.get("/healthz").json()["checks"]["scheduler"] == "ok"
+    heartbeat_record(name=OUTBOX_SWEEP, now=timezone.now() - timedelta(seconds=190))
+    assert client.get("/healthz").status_code == 503
+
+
+@pytest.mark.django_db
+def test_the_sweep_task_beats_the_heart():
+    from engagement.models import Heartbeat
+    from engagement.tasks import sweep_outbox
+
+    sweep_outbox.delay()
+    assert Heartbeat.objects.filter(name=OUTBOX_SWEEP).exists()
+
+
+@pytest.mark.django_db
+def test_health_needs_no_scheduler_when_tasks_run_in_process(client, settings):
+    settings.REDIS_URL = ""
+    assert client.get("/healthz").json()["checks"]["scheduler"] == "not configured"
+
+
+@pytest.mark.django_db
+def test_health_shows_details_only_to_the_server_itself_or_the_token(client, settings):
+    heartbeat_record(name=OUTBOX_SWEEP)
+    settings.HEALTHZ_TOKEN = "monitoring-token-1234567890"
+    outside = client.get("/healthz", REMOTE_ADDR="203.0.113.5")
+    assert set(outside.json()) == {"status"}
+    wrong = client.get(
+        "/healthz", REMOTE_ADDR="203.0.113.5", HTTP_AUTHORIZATION="Bearer not-the-token"
+    )
+    assert set(wrong.json()) == {"status"}
+    with_token = client.get(
+        "/healthz",
+        REMOTE_ADDR="203.0.113.5",
+        HTTP_AUTHORIZATION="Bearer monitoring-token-1234567890",
+    )
+    assert "outbox" in with_token.json()
+    assert "checks" in client.get("/healthz", REMOTE_ADDR="127.0.0.1").json()
+    # Behind the proxy every request comes from 127.0.0.1: the proxy's view counts.
+    settings.BEHIND_HTTPS_PROXY = True
+    proxied = client.get("/healthz", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert set(proxied.json()) == {"status"}
+
+
+@pytest.mark.django_db
+def test_health_answers_plain_http_without_a_redirect(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code in (200, 503)
+    assert client.get("/events/").status_code == 301

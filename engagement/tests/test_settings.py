@@ -97,6 +97,8 @@ def test_bad_configuration_names_the_variable(tmp_path, variable, value, message
     result = run_manage("check", tmp_path=tmp_path, **{variable: value})
     assert result.returncode != 0
     assert message in result.stderr
+    # One line naming the variable, not a traceback.
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
 def test_a_bad_database_url_does_not_echo_its_password(tmp_path):

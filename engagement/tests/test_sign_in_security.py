@@ -1,0 +1,318 @@
+"""Attacks on signing in: a stolen password, a createsuperuser account, lockout as a
+weapon, and the Administrator's tools to undo locks and lost phones."""
+
+import logging
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.core.management import call_command
+from django.test import Client, RequestFactory
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from engagement.admin_site import CommunityVoiceAdminSite
+from engagement.clients import client_address
+from engagement.models import AuditLogEntry
+from engagement.tests.factories import TEST_PASSWORD, UserFactory
+from engagement.tests.test_accounts import current_code
+
+LOGIN_URL = "/accounts/login/"
+
+
+def sign_in(client, username, password=TEST_PASSWORD, address="10.0.0.1", **extra):
+    return client.post(
+        LOGIN_URL, {"username": username, "password": password}, REMOTE_ADDR=address, **extra
+    )
+
+
+def is_signed_in(client) -> bool:
+    return SESSION_KEY in client.session
+
+
+# Two-step sign-in ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_password_alone_cannot_enrol_a_second_authenticator(client, coordinator, settings):
+    settings.TWO_FACTOR_REQUIRED = True
+    TOTPDevice.objects.create(user=coordinator, name="the owner's phone", confirmed=True)
+    sign_in(client, "coordinator")
+
+    setup = client.get(reverse("two-factor-setup"))
+    assert setup.status_code == 302
+    assert setup.url.startswith(reverse("two-factor-verify"))
+    # The attacker cannot get a secret to scan, so cannot make a code for a new device.
+    assert TOTPDevice.objects.filter(user=coordinator).count() == 1
+
+    attacker_device = TOTPDevice.objects.create(user=coordinator, name="attacker", confirmed=False)
+    response = client.post(reverse("two-factor-setup"), {"code": current_code(attacker_device)})
+    assert response.status_code == 302
+    attacker_device.refresh_from_db()
+    assert not attacker_device.confirmed
+    assert client.get("/staff/contacts/").url.startswith(reverse("two-factor-verify"))
+
+
+@pytest.mark.django_db
+def test_someone_with_no_authenticator_still_enrols(client, coordinator, settings):
+    settings.TWO_FACTOR_REQUIRED = True
+    sign_in(client, "coordinator")
+    assert client.get(reverse("two-factor-setup")).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/accounts/home/", "/accounts/no-role/", "/staff/contacts/"])
+def test_only_the_second_step_itself_is_open_before_it_is_done(client, coordinator, settings, path):
+    settings.TWO_FACTOR_REQUIRED = True
+    TOTPDevice.objects.create(user=coordinator, name="phone", confirmed=True)
+    sign_in(client, "coordinator")
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("two-factor-verify"))
+
+
+@pytest.mark.django_db
+def test_an_account_made_with_createsuperuser_needs_two_step_sign_in(client, settings):
+    settings.TWO_FACTOR_REQUIRED = True
+    call_command(
+        "createsuperuser",
+        interactive=False,
+        username="first-admin",
+        email="first-admin@example.police.uk",
+        verbosity=0,
+    )
+    superuser = UserFactory(username="first-admin")
+    superuser.set_password(TEST_PASSWORD)
+    superuser.save()
+    assert superuser.is_superuser and not superuser.groups.exists()
+
+    sign_in(client, "first-admin")
+    for path in ("/admin/", "/admin/auth/user/", "/staff/contacts/"):
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response.url.startswith(reverse("two-factor-setup")), path
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_an_unverified_session_even_past_the_middleware(administrator, settings):
+    settings.TWO_FACTOR_REQUIRED = True
+    request = RequestFactory().get("/admin/")
+    request.user = administrator
+    request.user.is_verified = lambda: False
+    assert not CommunityVoiceAdminSite().has_permission(request)
+    request.user.is_verified = lambda: True
+    assert CommunityVoiceAdminSite().has_permission(request)
+
+
+@pytest.mark.django_db
+def test_the_admin_login_page_sends_people_to_the_one_sign_in_page(client):
+    response = client.get("/admin/login/?next=/admin/auth/user/")
+    assert response.status_code == 302
+    assert response.url.startswith(LOGIN_URL)
+    assert "next=/admin/auth/user/" in response.url
+
+
+@pytest.mark.django_db
+def test_administrators_cannot_read_authenticator_secrets_in_the_admin(
+    client, administrator, coordinator
+):
+    device = TOTPDevice.objects.create(user=coordinator, name="phone", confirmed=True)
+    client.force_login(administrator)
+    for path in (
+        "/admin/otp_totp/totpdevice/",
+        f"/admin/otp_totp/totpdevice/{device.pk}/change/",
+        f"/admin/otp_totp/totpdevice/{device.pk}/config/",
+        f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/",
+        "/admin/otp_totp/totpdevice/999999/config/",
+    ):
+        assert client.get(path).status_code == 404, path
+
+
+# Lockout ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_typos_on_made_up_usernames_do_not_lock_out_everyone_behind_one_address(coordinator):
+    stranger = Client()
+    for number in range(10):
+        sign_in(stranger, f"made-up-{number}", password="wrong", address="10.0.0.1")
+    colleague = Client()
+    sign_in(colleague, "coordinator", address="10.0.0.1")
+    assert is_signed_in(colleague)
+
+
+@pytest.mark.django_db
+def test_wrong_passwords_lock_the_account_from_every_address(coordinator):
+    for number in range(5):
+        sign_in(Client(), "coordinator", password="wrong", address=f"10.0.1.{number}")
+    owner = Client()
+    response = sign_in(owner, "coordinator", address="10.9.9.9")
+    assert response.status_code in (403, 429)
+    assert not is_signed_in(owner)
+
+
+@pytest.mark.django_db
+def test_a_lockout_is_logged_with_the_username_and_never_the_password(coordinator, caplog):
+    with caplog.at_level(logging.WARNING):
+        for _attempt in range(6):
+            sign_in(Client(), "coordinator", password="Sup3r-secret-guess")
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "'coordinator' is locked" in logged
+    assert "Sup3r-secret-guess" not in logged
+    assert "10.0.0.1" not in logged
+
+
+@pytest.mark.django_db
+def test_one_address_trying_many_accounts_is_throttled_without_touching_others(
+    coordinator, settings
+):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 8
+    attacker = Client()
+    for number in range(8):
+        sign_in(attacker, f"guess-{number}", password="wrong", address="10.0.0.66")
+    # Even the right password is refused from that address for now…
+    response = sign_in(attacker, "coordinator", address="10.0.0.66")
+    assert response.status_code == 429
+    assert "from your network" in response.content.decode()
+    assert not is_signed_in(attacker)
+    # …while the account itself is not locked, and other addresses carry on.
+    colleague = Client()
+    sign_in(colleague, "coordinator", address="10.0.0.67")
+    assert is_signed_in(colleague)
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_the_address_is_the_one_the_proxy_saw(coordinator, settings):
+    settings.BEHIND_HTTPS_PROXY = True
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 4
+    attacker = Client()
+    for number in range(4):
+        # The attacker writes its own X-Forwarded-For; the proxy appends what it saw.
+        sign_in(
+            attacker,
+            f"guess-{number}",
+            password="wrong",
+            address="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{number}, 203.0.113.7",
+        )
+    response = sign_in(
+        attacker,
+        "coordinator",
+        address="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.99, 203.0.113.7",
+    )
+    assert response.status_code == 429
+    colleague = Client()
+    sign_in(colleague, "coordinator", address="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.8")
+    assert is_signed_in(colleague)
+
+
+def test_the_client_address_trusts_only_the_last_forwarded_entry(settings):
+    factory = RequestFactory()
+    settings.BEHIND_HTTPS_PROXY = True
+    request = factory.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 5.6.7.8")
+    assert client_address(request) == "5.6.7.8"
+    junk = factory.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="not an address")
+    assert client_address(junk) == "127.0.0.1"
+    settings.BEHIND_HTTPS_PROXY = False
+    assert client_address(request) == "127.0.0.1"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("length", [151, 256, 1000])
+def test_a_very_long_username_is_refused_kindly(client, length):
+    response = sign_in(client, "x" * length, password="wrong")
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+
+
+# Unlocking and resetting -----------------------------------------------------------
+
+
+def lock_out(username):
+    for _attempt in range(5):
+        sign_in(Client(), username, password="wrong")
+
+
+@pytest.mark.django_db
+def test_an_administrator_sees_and_unlocks_a_locked_account(client, administrator, coordinator):
+    lock_out("coordinator")
+    lock_out("nobody-by-this-name")
+    client.force_login(administrator)
+    page = client.get(reverse("staff-users")).content.decode()
+    assert "Locked until" in page
+    assert "nobody-by-this-name" in page
+
+    response = client.post(reverse("staff-user-unlock"), {"username": "coordinator"})
+    assert response.status_code == 302
+    owner = Client()
+    sign_in(owner, "coordinator")
+    assert is_signed_in(owner)
+    entry = AuditLogEntry.objects.get(action=AuditLogEntry.Action.UNLOCKED_SIGN_IN)
+    assert entry.user == administrator
+    assert "coordinator" in entry.subject
+
+
+@pytest.mark.django_db
+def test_the_staff_accounts_page_shows_no_secrets(client, administrator, coordinator):
+    device = TOTPDevice.objects.create(user=coordinator, name="phone", confirmed=True)
+    client.force_login(administrator)
+    page = client.get(reverse("staff-users")).content.decode()
+    assert device.key not in page
+    assert "otpauth" not in page
+    assert "Set up" in page
+
+
+@pytest.mark.django_db
+def test_resetting_two_step_sign_in_removes_devices_ends_sessions_and_is_audited(
+    client, administrator, coordinator, settings
+):
+    TOTPDevice.objects.create(user=coordinator, name="lost phone", confirmed=True)
+    owner_session = Client()
+    owner_session.force_login(coordinator)
+
+    client.force_login(administrator)
+    url = reverse("staff-user-reset-two-factor", kwargs={"pk": coordinator.pk})
+    confirmation = client.get(url)
+    assert "Reset two-step sign-in" in confirmation.content.decode()
+    # Looking at the confirmation page changes nothing.
+    assert TOTPDevice.objects.filter(user=coordinator).exists()
+    assert client.post(url).status_code == 302
+
+    assert not TOTPDevice.objects.filter(user=coordinator).exists()
+    assert owner_session.get("/staff/").status_code == 302
+    assert not is_signed_in(owner_session)
+    entry = AuditLogEntry.objects.get(action=AuditLogEntry.Action.RESET_TWO_FACTOR)
+    assert entry.user == administrator
+    # The next sign-in asks for the new phone.
+    settings.TWO_FACTOR_REQUIRED = True
+    fresh = Client()
+    sign_in(fresh, "coordinator")
+    assert fresh.get("/staff/").url.startswith(reverse("two-factor-setup"))
+
+
+@pytest.mark.django_db
+def test_the_last_administrator_can_be_reset_and_unlocked_from_the_command_line(administrator):
+    TOTPDevice.objects.create(user=administrator, name="lost phone", confirmed=True)
+    lock_out("admin")
+    call_command("reset_two_factor", "admin", verbosity=0)
+    call_command("unlock_sign_in", "admin", verbosity=0)
+    assert not TOTPDevice.objects.filter(user=administrator).exists()
+    owner = Client()
+    sign_in(owner, "admin")
+    assert is_signed_in(owner)
+    actions = set(AuditLogEntry.objects.filter(user__isnull=True).values_list("action", flat=True))
+    assert actions == {AuditLogEntry.Action.RESET_TWO_FACTOR, AuditLogEntry.Action.UNLOCKED_SIGN_IN}
+
+
+@pytest.mark.django_db
+def test_an_administrator_can_read_contacts_but_not_change_them(client, administrator):
+    from events.models import Attendee
+
+    attendee = Attendee.objects.create(name="Amina Contact", email="amina@example.org")
+    client.force_login(administrator)
+    assert client.get(attendee.get_staff_url()).status_code == 200
+    assert client.get(reverse("contacts:edit", kwargs={"pk": attendee.pk})).status_code == 403
+    response = client.post(
+        reverse("contacts:withdraw", kwargs={"pk": attendee.pk}), {"purpose": "email_updates"}
+    )
+    assert response.status_code == 403
