@@ -120,6 +120,21 @@ def take_screenshots(url: str, out: Path) -> None:
             sign_in(page, url, "panel")
             page.wait_for_url("**/panel/")
             shoot(page, out, "panel-home")
+            page.get_by_role("button", name="Sign out").click()
+            page.wait_for_url("**/accounts/login/")
+
+            # A locked account, as the Administrator sees it on the staff accounts page.
+            for _attempt in range(5):
+                sign_in(page, url, "leader", "not-the-password")
+            shoot(page, out, "locked-out")
+            sign_in(page, url, "admin")
+            page.wait_for_url("**/accounts/two-factor/setup/**")
+            code = code_from_setup_key(page.locator(".setup-key").inner_text())
+            page.get_by_label("6-digit code").fill(code)
+            page.get_by_role("button", name="Confirm and continue").click()
+            page.wait_for_url("**/staff/")
+            page.goto(f"{url}/staff/users/")
+            shoot(page, out, "staff-users")
             context.close()
         finally:
             browser.close()

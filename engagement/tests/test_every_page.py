@@ -34,13 +34,14 @@ def pages_by_role(objects):
 def test_every_page_passes_axe_and_fits_a_small_phone(
     live_server, browser, axe_check, user_for_role
 ):
-    from engagement.tests.factories import TEST_PASSWORD
+    from engagement.tests.factories import TEST_PASSWORD, UserFactory
     from events.models import Attendee
     from events.tests.factories import EventFactory, VenueFactory
     from feedback.services import feedback_record
 
     event = EventFactory(past=True)
     objects = {
+        "staff_account": UserFactory(username="someone-else", roles=[Role.LEADER]),
         "event": event,
         "venue": VenueFactory(),
         "attendee": Attendee.objects.create(name="Amina Contact", email="amina@example.org"),
