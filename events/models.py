@@ -1,4 +1,5 @@
 import secrets
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -379,7 +380,13 @@ PRIVACY_NOTICE_VERSION = "2026-11.2"
 
 
 def new_attendee_token() -> str:
-    # The key to a person's own unsubscribe and my-data pages: long and unguessable.
+    # The key to a person's unsubscribe page, sent in every email's List-Unsubscribe
+    # header: long and unguessable, but it opens nothing else, since mail systems and
+    # forwarded emails expose it.
+    return secrets.token_urlsafe(24)
+
+
+def new_sign_up_token() -> str:
     return secrets.token_urlsafe(24)
 
 
@@ -585,6 +592,50 @@ class ConsentRecord(models.Model):
         if self.withdrawn_at:
             return False
         return self.purpose != ConsentPurpose.EMAIL_UPDATES or self.confirmed_at is not None
+
+
+class PendingSignUpQuerySet(models.QuerySet):
+    def for_address(self, email: str):
+        return self.filter(email__iexact=email)
+
+    def expired(self, now=None):
+        since = (now or timezone.now()) - timedelta(days=settings.CONFIRMATION_LINK_DAYS)
+        return self.filter(created_at__lt=since)
+
+
+class PendingSignUp(models.Model):
+    """An online sign-up that gave an email address, waiting for the owner of that
+    address to open the emailed link and confirm. Until then nothing about any contact
+    changes, whoever filled in the form. Expired ones are deleted by the daily purge."""
+
+    token = models.CharField(max_length=64, unique=True, default=new_sign_up_token)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("email address"), max_length=254)
+    phone = models.CharField(_("phone number"), max_length=30, blank=True)
+    purposes = models.JSONField(_("choices"), default=list)
+    communities = models.ManyToManyField(
+        Community, blank=True, related_name="+", verbose_name=_("communities")
+    )
+    ethnicity = models.CharField(
+        _("ethnic group"), max_length=40, choices=Ethnicity.choices, blank=True
+    )
+    age_band = models.CharField(_("age"), max_length=20, choices=AgeBand.choices, blank=True)
+    postcode_district = models.CharField(_("postcode area"), max_length=4, blank=True)
+    notice_version = models.CharField(_("privacy notice version"), max_length=20)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
+
+    objects = PendingSignUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("sign-up waiting for confirmation")
+        verbose_name_plural = _("sign-ups waiting for confirmation")
+
+    def __str__(self):
+        return str(_("Sign-up %(number)s") % {"number": self.pk})
+
+    def purpose_labels(self) -> list[str]:
+        return [str(label) for value, label in ConsentPurpose.choices if value in self.purposes]
 
 
 class Attendance(models.Model):

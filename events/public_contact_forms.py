@@ -152,3 +152,17 @@ class EraseForm(forms.Form):
         label=_("I understand that this deletes my details and cannot be undone"),
         error_messages={"required": _("Tick the box to confirm you want your details deleted.")},
     )
+
+
+class MyDataRequestForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        help_text=_("The address you gave us when you signed up."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address in the right format, like name@example.com"),
+            "max_length": _("That email address is too long."),
+        },
+    )

@@ -1,3 +1,5 @@
+import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -6,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 
 from engagement.services import Attachment, outbox_cancel_for_attendee, outbox_enqueue
@@ -20,6 +23,7 @@ from events.models import (
     Debrief,
     Event,
     Invitation,
+    PendingSignUp,
     Venue,
 )
 
@@ -99,40 +103,107 @@ def venue_delete(*, venue: Venue) -> None:
 # Attendees and consent -------------------------------------------------------------
 
 CONFIRMATION_SALT = "community-voice.confirm-updates"
+MY_DATA_SALT = "community-voice.my-data"
+KEEP_DETAILS_SALT = "community-voice.keep-details"
+# The start of the outbox dedupe key of every my-data link, so they can be counted.
+MY_DATA_LINK_KEY = "my-data-link:"
 
 
 class LinkProblem(Exception):
-    """A confirmation link that is forged, expired or for a contact who is gone."""
+    """An emailed link that is forged, expired, already used, or for a contact who is
+    gone."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
 
 
+def _absolute_url(name: str, **kwargs) -> str:
+    return f"{settings.SITE_URL}{reverse(name, kwargs=kwargs or None)}"
+
+
+def _read_link(signed: str, *, salt: str, max_age: timedelta) -> dict:
+    try:
+        data = signing.loads(signed, salt=salt, max_age=max_age)
+    except signing.SignatureExpired:
+        raise LinkProblem("expired") from None
+    except signing.BadSignature:
+        raise LinkProblem("invalid") from None
+    if not isinstance(data, dict):
+        raise LinkProblem("invalid")
+    return data
+
+
+def _address_fingerprint(email: str) -> str:
+    """A short keyed hash of an address: a link that carries it stops working when the
+    contact's address changes, without the address itself being in the link."""
+    return salted_hmac(MY_DATA_SALT, email.lower()).hexdigest()[:16]
+
+
 def attendee_unsubscribe_url(attendee: Attendee) -> str:
-    return f"{settings.SITE_URL}{reverse('unsubscribe', kwargs={'token': attendee.token})}"
+    return _absolute_url("unsubscribe", token=attendee.token)
 
 
-def attendee_my_data_url(attendee: Attendee) -> str:
-    return f"{settings.SITE_URL}{reverse('my-data', kwargs={'token': attendee.token})}"
+def my_data_request_url() -> str:
+    return _absolute_url("my-data-request")
+
+
+def my_data_link_url(attendee: Attendee) -> str:
+    """A link to see, change, download or erase one's details, which works for
+    MY_DATA_LINK_MINUTES and only while the contact keeps the same address."""
+    signed = signing.dumps(
+        {"contact": attendee.pk, "address": _address_fingerprint(attendee.email)},
+        salt=MY_DATA_SALT,
+    )
+    return _absolute_url("my-data", signed=signed)
+
+
+def attendee_for_my_data_link(*, signed: str) -> Attendee:
+    """The contact a my-data link is for. An erased contact is returned as such, so the
+    page can say that nothing is held."""
+    data = _read_link(
+        signed, salt=MY_DATA_SALT, max_age=timedelta(minutes=settings.MY_DATA_LINK_MINUTES)
+    )
+    attendee = Attendee.objects.filter(pk=data.get("contact")).first()
+    if attendee is None:
+        raise LinkProblem("invalid")
+    if not attendee.is_erased and data.get("address") != _address_fingerprint(attendee.email):
+        raise LinkProblem("invalid")
+    return attendee
+
+
+def attendee_keep_url(attendee: Attendee) -> str:
+    """The link in the purge notice. It can only restart the retention clock, so it
+    works for the whole notice period."""
+    signed = signing.dumps({"contact": attendee.pk}, salt=KEEP_DETAILS_SALT)
+    return _absolute_url("keep-in-touch-keep", signed=signed)
+
+
+def attendee_for_keep_link(*, signed: str) -> Attendee:
+    data = _read_link(
+        signed, salt=KEEP_DETAILS_SALT, max_age=timedelta(days=settings.PURGE_NOTICE_DAYS)
+    )
+    attendee = Attendee.objects.filter(pk=data.get("contact")).first()
+    if attendee is None:
+        raise LinkProblem("invalid")
+    return attendee
 
 
 def _email_context(attendee: Attendee) -> dict:
-    return {"name": attendee.name, "my_data_url": attendee_my_data_url(attendee)}
+    # The footer leads to the page that emails a fresh link, never to the details
+    # themselves: emails get forwarded, and their links outlive their purpose.
+    return {"name": attendee.name, "my_data_url": my_data_request_url()}
 
 
 def _send_confirmation(attendee: Attendee, consent: ConsentRecord) -> None:
     signed = signing.dumps({"consent": consent.pk}, salt=CONFIRMATION_SALT)
-    confirm_url = (
-        f"{settings.SITE_URL}{reverse('keep-in-touch-confirm', kwargs={'signed': signed})}"
-    )
     outbox_enqueue(
         dedupe_key=f"confirm-updates:{consent.pk}",
         to_address=attendee.email,
         template="confirm_updates",
         context={
             **_email_context(attendee),
-            "confirm_url": confirm_url,
+            "confirm_url": _absolute_url("keep-in-touch-confirm", signed=signed),
             "valid_days": settings.CONFIRMATION_LINK_DAYS,
         },
         attendee=attendee,
@@ -140,44 +211,54 @@ def _send_confirmation(attendee: Attendee, consent: ConsentRecord) -> None:
 
 
 def _give_consent(
-    attendee: Attendee, purpose: str, *, method: str, recorded_by=None, confirmed: bool = False
+    attendee: Attendee,
+    purpose: str,
+    *,
+    method: str,
+    recorded_by=None,
+    confirmed: bool = False,
+    given_at=None,
+    notice_version: str = PRIVACY_NOTICE_VERSION,
 ) -> ConsentRecord:
     """Record a consent unless the same one is already live or waiting for confirmation."""
     current = attendee.consents.filter(purpose=purpose, withdrawn_at__isnull=True).last()
     if current is not None and (current.is_live or not confirmed):
         return current
+    now = timezone.now()
     if current is not None:
-        current.withdrawn_at = timezone.now()
+        current.withdrawn_at = now
         current.withdrawal_method = ConsentRecord.WithdrawalMethod.PREFERENCES
         current.save(update_fields=["withdrawn_at", "withdrawal_method"])
     return ConsentRecord.objects.create(
         attendee=attendee,
         purpose=purpose,
-        notice_version=PRIVACY_NOTICE_VERSION,
+        notice_version=notice_version,
+        given_at=given_at or now,
         method=method,
         recorded_by=recorded_by,
-        confirmed_at=timezone.now() if confirmed else None,
+        confirmed_at=now if confirmed else None,
     )
 
 
-@transaction.atomic
-def attendee_keep_in_touch(
+def _attendee_save(
     *,
+    attendee: Attendee | None,
     name: str,
     email: str,
     phone: str,
     purposes: set[str],
-    communities=(),
-    ethnicity: str = "",
-    age_band: str = "",
-    postcode_district: str = "",
-    method: str = ConsentMethod.ONLINE,
-    recorded_by=None,
+    communities,
+    ethnicity: str,
+    age_band: str,
+    postcode_district: str,
+    method: str,
+    recorded_by,
+    address_confirmed: bool,
+    given_at=None,
+    notice_version: str = PRIVACY_NOTICE_VERSION,
 ) -> Attendee:
-    """Record someone who wants to stay in touch, with one consent record per choice.
-    Email updates start only once the emailed link is opened (double opt-in), except
-    for paper or in-person forms, where the officer saw the person sign."""
-    attendee = Attendee.objects.find_by_email(email) if email else None
+    """Create the contact, or update the one given, with one consent record per choice.
+    Consent to email updates is live only if the address has been confirmed."""
     if attendee is None:
         attendee = Attendee.objects.create(
             name=name,
@@ -197,17 +278,16 @@ def attendee_keep_in_touch(
         attendee.purge_notice_sent_at = None
         attendee.save(update_fields=["name", "phone", "last_activity_at", "purge_notice_sent_at"])
 
-    confirmed_by_officer = method != ConsentMethod.ONLINE
     for purpose in purposes:
-        consent = _give_consent(
+        _give_consent(
             attendee,
             purpose,
             method=method,
             recorded_by=recorded_by,
-            confirmed=confirmed_by_officer or purpose != ConsentPurpose.EMAIL_UPDATES,
+            confirmed=address_confirmed or purpose != ConsentPurpose.EMAIL_UPDATES,
+            given_at=given_at,
+            notice_version=notice_version,
         )
-        if purpose == ConsentPurpose.EMAIL_UPDATES and not consent.is_live and attendee.email:
-            _send_confirmation(attendee, consent)
 
     if ConsentPurpose.DEMOGRAPHIC_DATA in purposes:
         attendee.ethnicity = ethnicity
@@ -219,35 +299,212 @@ def attendee_keep_in_touch(
 
 
 @transaction.atomic
-def attendee_confirm_updates(*, signed: str) -> Attendee:
-    """Open the double opt-in link. Opening it again changes nothing."""
-    try:
-        data = signing.loads(
-            signed,
-            salt=CONFIRMATION_SALT,
-            max_age=timedelta(days=settings.CONFIRMATION_LINK_DAYS),
-        )
-    except signing.SignatureExpired:
-        raise LinkProblem("expired") from None
-    except signing.BadSignature:
-        raise LinkProblem("invalid") from None
-    consent = (
-        ConsentRecord.objects.select_for_update()
-        .select_related("attendee")
-        .filter(pk=data.get("consent"), purpose=ConsentPurpose.EMAIL_UPDATES)
-        .first()
+def attendee_keep_in_touch(
+    *,
+    name: str,
+    email: str,
+    phone: str,
+    purposes: set[str],
+    communities=(),
+    ethnicity: str = "",
+    age_band: str = "",
+    postcode_district: str = "",
+    method: str = ConsentMethod.ONLINE,
+    recorded_by=None,
+) -> Attendee:
+    """Save someone's details and choices at once. For paper and in-person forms an
+    officer types in: the officer saw the person sign, so every choice is live at once
+    and a contact with the same address is updated. And for online sign-ups with a
+    phone number only, which match nobody. An online sign-up with an email address
+    goes through sign_up_submit instead, so that the owner of the address confirms it
+    before anything is saved."""
+    if method == ConsentMethod.ONLINE and email:
+        raise ValueError("An online sign-up with an email address must be confirmed first.")
+    return _attendee_save(
+        attendee=Attendee.objects.find_by_email(email) if email else None,
+        name=name,
+        email=email,
+        phone=phone,
+        purposes=purposes,
+        communities=communities,
+        ethnicity=ethnicity,
+        age_band=age_band,
+        postcode_district=postcode_district,
+        method=method,
+        recorded_by=recorded_by,
+        address_confirmed=method != ConsentMethod.ONLINE,
     )
+
+
+def _emails_today(queryset) -> int:
+    return queryset.filter(created_at__gte=timezone.now() - timedelta(hours=24)).count()
+
+
+@transaction.atomic
+def sign_up_submit(
+    *,
+    name: str,
+    email: str,
+    phone: str,
+    purposes: set[str],
+    communities=(),
+    ethnicity: str = "",
+    age_band: str = "",
+    postcode_district: str = "",
+) -> None:
+    """The public keep-in-touch form. A sign-up with an email address is held, and a
+    link goes to that address; only its owner, by confirming, saves it or changes an
+    existing contact. The answer to the form never depends on whether the address is
+    already known, so nobody can find out. A sign-up with a phone number only matches
+    nobody and is saved at once."""
+    if not email:
+        attendee_keep_in_touch(
+            name=name,
+            email="",
+            phone=phone,
+            purposes=purposes,
+            communities=communities,
+            ethnicity=ethnicity,
+            age_band=age_band,
+            postcode_district=postcode_district,
+        )
+        return
+    if _emails_today(PendingSignUp.objects.for_address(email)) >= (
+        settings.LINK_EMAILS_PER_ADDRESS_PER_DAY
+    ):
+        # Quietly: the person sees the same page, and nobody can use the form to fill a
+        # stranger's inbox.
+        return
+    sign_up = PendingSignUp.objects.create(
+        name=name,
+        email=email,
+        phone=phone,
+        purposes=sorted(purposes),
+        ethnicity=ethnicity,
+        age_band=age_band,
+        postcode_district=postcode_district,
+        notice_version=PRIVACY_NOTICE_VERSION,
+    )
+    if communities:
+        sign_up.communities.set(communities)
+    signed = signing.dumps({"sign_up": sign_up.token}, salt=CONFIRMATION_SALT)
+    outbox_enqueue(
+        dedupe_key=f"confirm-sign-up:{sign_up.token}",
+        to_address=email,
+        # Nothing the form's sender typed goes into the email, so it cannot carry
+        # their words to a stranger.
+        template="confirm_sign_up",
+        context={
+            "my_data_url": my_data_request_url(),
+            "confirm_url": _absolute_url("keep-in-touch-confirm", signed=signed),
+            "valid_days": settings.CONFIRMATION_LINK_DAYS,
+        },
+        # Linked to a contact who already has the address, so that erasing them also
+        # erases this email.
+        attendee=Attendee.objects.find_by_email(email),
+    )
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What an emailed confirmation link saves when its owner presses Confirm: a whole
+    sign-up from the online form, or (after an officer corrected an address) consent
+    to email updates at the new address."""
+
+    sign_up: PendingSignUp | None = None
+    consent: ConsentRecord | None = None
+
+
+def confirmation_for_link(*, signed: str, lock: bool = False) -> Confirmation:
+    data = _read_link(
+        signed,
+        salt=CONFIRMATION_SALT,
+        max_age=timedelta(days=settings.CONFIRMATION_LINK_DAYS),
+    )
+    if "sign_up" in data:
+        sign_ups = PendingSignUp.objects.filter(token=str(data["sign_up"]))
+        sign_up = (sign_ups.select_for_update() if lock else sign_ups).first()
+        if sign_up is None:
+            raise LinkProblem("used")
+        return Confirmation(sign_up=sign_up)
+    consents = ConsentRecord.objects.select_related("attendee").filter(
+        pk=data.get("consent"), purpose=ConsentPurpose.EMAIL_UPDATES
+    )
+    consent = (consents.select_for_update() if lock else consents).first()
     if consent is None or consent.attendee.is_erased:
         raise LinkProblem("invalid")
     if consent.withdrawn_at is not None:
         raise LinkProblem("withdrawn")
-    if consent.confirmed_at is None:
-        consent.confirmed_at = timezone.now()
-        consent.save(update_fields=["confirmed_at"])
-        attendee = consent.attendee
-        attendee.last_activity_at = timezone.now()
-        attendee.save(update_fields=["last_activity_at"])
-    return consent.attendee
+    return Confirmation(consent=consent)
+
+
+@transaction.atomic
+def confirmation_apply(*, signed: str) -> Attendee:
+    """The owner of the address pressed Confirm on the page the emailed link opened.
+    Opening the link changes nothing, since mail scanners open links too. A sign-up
+    creates the contact, or updates the one with that address, with its choices
+    confirmed now and given when the form was sent; it can be applied only once."""
+    confirmation = confirmation_for_link(signed=signed, lock=True)
+    if confirmation.consent is not None:
+        consent = confirmation.consent
+        if consent.confirmed_at is None:
+            consent.confirmed_at = timezone.now()
+            consent.save(update_fields=["confirmed_at"])
+            attendee_record_activity(attendee=consent.attendee)
+        return consent.attendee
+    sign_up = confirmation.sign_up
+    attendee = _attendee_save(
+        attendee=Attendee.objects.find_by_email(sign_up.email),
+        name=sign_up.name,
+        email=sign_up.email,
+        phone=sign_up.phone,
+        purposes=set(sign_up.purposes),
+        communities=list(sign_up.communities.all()),
+        ethnicity=sign_up.ethnicity,
+        age_band=sign_up.age_band,
+        postcode_district=sign_up.postcode_district,
+        method=ConsentMethod.ONLINE,
+        recorded_by=None,
+        address_confirmed=True,
+        given_at=sign_up.created_at,
+        notice_version=sign_up.notice_version,
+    )
+    sign_up.delete()
+    return attendee
+
+
+@transaction.atomic
+def my_data_link_send(*, email: str) -> None:
+    """Email a short-lived my-data link to the live contact with this address, if
+    there is one. The caller's answer must not depend on it."""
+    attendee = Attendee.objects.find_by_email(email)
+    if attendee is not None:
+        attendee_send_my_data_link(attendee=attendee)
+
+
+@transaction.atomic
+def attendee_send_my_data_link(*, attendee: Attendee) -> bool:
+    """Email a contact, at their own address, a link to see, change, download or
+    erase what we hold. At most LINK_EMAILS_PER_ADDRESS_PER_DAY go in 24 hours.
+    Returns whether one was queued."""
+    attendee = Attendee.objects.select_for_update().get(pk=attendee.pk)
+    if attendee.is_erased or not attendee.email:
+        return False
+    already = attendee.messages.filter(dedupe_key__startswith=MY_DATA_LINK_KEY)
+    if _emails_today(already) >= settings.LINK_EMAILS_PER_ADDRESS_PER_DAY:
+        return False
+    outbox_enqueue(
+        dedupe_key=f"{MY_DATA_LINK_KEY}{attendee.pk}:{secrets.token_hex(8)}",
+        to_address=attendee.email,
+        template="my_data_link",
+        context={
+            **_email_context(attendee),
+            "link_url": my_data_link_url(attendee),
+            "valid_minutes": settings.MY_DATA_LINK_MINUTES,
+        },
+        attendee=attendee,
+    )
+    return True
 
 
 @transaction.atomic
@@ -298,14 +555,14 @@ def attendee_update(*, form, by) -> Attendee:
 
 @transaction.atomic
 def attendee_set_preferences(*, attendee: Attendee, purposes: set[str]) -> None:
-    """Their own preferences page, reached by the link in an email they received."""
+    """Their own preferences, on the page a short-lived emailed link opens."""
     for purpose in (
         ConsentPurpose.EMAIL_UPDATES,
         ConsentPurpose.FOCUS_GROUP,
         ConsentPurpose.LAY_OBSERVATION,
     ):
         if purpose in purposes:
-            # Reaching this page through an emailed link proves the address works.
+            # Reaching the page through an emailed link proves the address works.
             _give_consent(attendee, purpose, method=ConsentMethod.ONLINE, confirmed=True)
         else:
             consent_withdraw(
@@ -384,6 +641,9 @@ def attendee_erase(
     attendee.consents.filter(withdrawn_at__isnull=True).update(
         withdrawn_at=timezone.now(), withdrawal_method=method
     )
+    if attendee.email:
+        # Sign-ups with this address that nobody confirmed hold it too.
+        PendingSignUp.objects.for_address(attendee.email).delete()
     attendee.communities.clear()
     attendee.name = ""
     attendee.email = ""
@@ -447,8 +707,11 @@ def event_invite(*, event: Event, attendees, by) -> int:
 def attendees_purge_inactive(*, now=None) -> dict:
     """The daily retention job: contacts with no activity for CONTACT_RETENTION_MONTHS
     get a notice by email; PURGE_NOTICE_DAYS later, if still inactive, they are erased.
-    Contacts with no email address are erased without notice."""
+    Contacts with no email address are erased without notice. Sign-ups whose
+    confirmation link has run out are deleted."""
     now = now or timezone.now()
+    _deleted, by_model = PendingSignUp.objects.expired(now).delete()
+    expired_sign_ups = by_model.get(PendingSignUp._meta.label, 0)
     inactive_since = now - timedelta(days=30 * settings.CONTACT_RETENTION_MONTHS)
     notice_deadline = now - timedelta(days=settings.PURGE_NOTICE_DAYS)
     inactive = Attendee.objects.not_erased().filter(last_activity_at__lt=inactive_since)
@@ -469,8 +732,9 @@ def attendees_purge_inactive(*, now=None) -> dict:
                 context={
                     **_email_context(attendee),
                     "delete_on": (now + timedelta(days=settings.PURGE_NOTICE_DAYS)).date(),
+                    "keep_url": attendee_keep_url(attendee),
                 },
                 attendee=attendee,
             )
         noticed += 1
-    return {"noticed": noticed, "erased": erased}
+    return {"noticed": noticed, "erased": erased, "expired_sign_ups": expired_sign_ups}

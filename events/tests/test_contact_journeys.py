@@ -23,24 +23,34 @@ def test_a_member_of_the_public_opts_in_confirms_is_invited_unsubscribes_and_era
     settings.SITE_URL = live_server.url
     page.set_viewport_size({"width": 320, "height": 640})
 
+    def fits(label):
+        axe_check(page, label)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, label
+
     page.goto(f"{live_server.url}/keep-in-touch/")
-    axe_check(page, "keep in touch")
+    fits("keep in touch")
     page.get_by_role("button", name="Send my details").click()
     assert page.get_by_text("There is a problem").is_visible()
-    axe_check(page, "keep in touch with errors")
+    fits("keep in touch with errors")
 
     page.get_by_label("Your name (optional)").fill("Ada Obi")
     page.get_by_label("Email address (optional)").fill("ada@example.org")
     page.get_by_label("Email me about future events").check()
     page.get_by_role("button", name="Send my details").click()
     assert page.get_by_role("heading", name="Check your email").is_visible()
-    axe_check(page, "check your email")
+    fits("check your email")
+    assert not Attendee.objects.exists()
 
     (confirmation,) = smtp_server.wait_for(1)
     link = re.search(r"https?://\S+/keep-in-touch/confirm/\S+/", text_of(confirmation)).group(0)
     page.goto(link)
+    assert page.get_by_role("heading", name="Check and confirm your details").is_visible()
+    assert page.get_by_text("Ada Obi").is_visible()
+    fits("confirm your details")
+    assert not Attendee.objects.exists()
+    page.get_by_role("button", name="Confirm my details").click()
     assert page.get_by_role("heading", name="You will get our updates").is_visible()
-    axe_check(page, "confirmed")
+    fits("confirmed")
     attendee = Attendee.objects.get(email="ada@example.org")
     assert ConsentPurpose.EMAIL_UPDATES in attendee.live_consent_purposes()
 
@@ -54,28 +64,93 @@ def test_a_member_of_the_public_opts_in_confirms_is_invited_unsubscribes_and_era
     unsubscribe_url = str(invitation["List-Unsubscribe"]).strip().strip("<>")
 
     page.goto(unsubscribe_url)
-    axe_check(page, "unsubscribe")
+    assert not page.get_by_text("ada@example.org").count()
+    assert not page.get_by_text("Ada Obi").count()
+    fits("unsubscribe")
     page.get_by_role("button", name="Unsubscribe").click()
     assert page.get_by_role("heading", name="You are unsubscribed").is_visible()
-    axe_check(page, "unsubscribed")
+    fits("unsubscribed")
     assert ConsentPurpose.EMAIL_UPDATES not in attendee.live_consent_purposes()
+    page.get_by_role("button", name="Email me a link").click()
+    assert page.get_by_role("heading", name="Check your email").is_visible()
+    fits("link sent from the unsubscribe page")
+    from_unsubscribe = smtp_server.wait_for(3)[2]
+    assert re.search(r"https?://\S+/my-data/\S+/", text_of(from_unsubscribe))
 
-    my_data_url = re.search(r"https?://\S+/my-data/\S+/", text_of(invitation)).group(0)
+    # The footer of every email leads to the page that asks for a fresh link.
+    footer_link = re.search(r"https?://\S+/my-data/(?=\s)", text_of(invitation)).group(0)
+    page.goto(footer_link)
+    fits("ask for a link")
+    page.get_by_role("button", name="Email me a link").click()
+    assert page.get_by_text("Enter your email address.").first.is_visible()
+    fits("ask for a link with errors")
+    page.get_by_label("Your email address").fill("ADA@example.org")
+    page.get_by_role("button", name="Email me a link").click()
+    assert page.get_by_text(
+        "If we hold details for that address, we have emailed a link."
+    ).is_visible()
+    fits("link sent")
+
+    my_data_email = smtp_server.wait_for(4)[3]
+    my_data_url = re.search(r"https?://\S+/my-data/\S+/", text_of(my_data_email)).group(0)
     page.goto(my_data_url)
     assert page.get_by_text("ada@example.org").is_visible()
-    axe_check(page, "my data")
+    fits("my data")
+    page.get_by_label("I might like to join the focus group").check()
+    page.get_by_role("button", name="Save my choices").click()
+    assert page.get_by_text("Your choices are saved.").is_visible()
+    fits("my data with choices saved")
+    assert ConsentPurpose.FOCUS_GROUP in attendee.live_consent_purposes()
+
     page.get_by_role("button", name="Delete my details").click()
     assert page.get_by_text("Tick the box to confirm").first.is_visible()
-    axe_check(page, "my data with error")
+    fits("my data with error")
     page.get_by_label("I understand that this deletes my details").check()
     page.get_by_role("button", name="Delete my details").click()
     assert page.get_by_role("heading", name="Your details are deleted").is_visible()
-    axe_check(page, "erased")
+    fits("erased")
 
     attendee.refresh_from_db()
     assert attendee.is_erased
     assert attendee.email == ""
-    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_the_pages_behind_emailed_links_are_accessible_and_fit_a_small_phone(
+    live_server, page, axe_check, settings
+):
+    """The purge notice's keep page, and the kind pages for links that have run out,
+    been used or been copied wrongly."""
+    from events.services import attendee_keep_in_touch, attendee_keep_url
+
+    settings.SITE_URL = live_server.url
+    page.set_viewport_size({"width": 320, "height": 640})
+    attendee = attendee_keep_in_touch(
+        name="Bo",
+        email="bo@example.org",
+        phone="",
+        purposes={ConsentPurpose.FOCUS_GROUP},
+        method="paper",
+    )
+
+    def fits(label):
+        axe_check(page, label)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, label
+
+    page.goto(attendee_keep_url(attendee))
+    fits("keep my details")
+    page.get_by_role("button", name="Keep my details").click()
+    assert page.get_by_role("heading", name="We will keep your details").is_visible()
+    fits("details kept")
+
+    for path, heading in (
+        ("/my-data/not:a:link/", "This link does not work"),
+        ("/keep-in-touch/confirm/not:a:link/", "This link does not work"),
+    ):
+        page.goto(f"{live_server.url}{path}")
+        assert page.get_by_role("heading", name=heading).is_visible()
+        fits(heading)
 
 
 @pytest.mark.e2e
