@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format worker bench migrate seed install install-dev clean
+.PHONY: run test lint format worker beat bench migrate seed install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,13 @@ format: install-dev
 worker: install
 	@test -n "$$REDIS_URL" || (echo "Set REDIS_URL, e.g. REDIS_URL=redis://127.0.0.1:6379/0 make worker"; exit 1)
 	$(BIN)/celery -A engagement worker --loglevel=INFO
+
+## The scheduler (Celery beat) on its own, against REDIS_URL. Run exactly one. Its
+## schedule file is celerybeat-schedule under VAR_DIR.
+beat: install
+	@test -n "$$REDIS_URL" || (echo "Set REDIS_URL, e.g. REDIS_URL=redis://127.0.0.1:6379/0 make beat"; exit 1)
+	@mkdir -p "$${VAR_DIR:-var}"
+	$(BIN)/celery -A engagement beat --loglevel=INFO
 
 ## Speed and size figures.
 bench: install-dev

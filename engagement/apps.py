@@ -14,6 +14,7 @@ class EngagementConfig(AppConfig):
     verbose_name = _("Engagement programme")
 
     def ready(self):
+        from engagement import checks  # noqa: F401 - registers the deploy checks
         from engagement.accounts import connect_signals
         from engagement.converters import register_token_converters
 

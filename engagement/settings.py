@@ -18,11 +18,13 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
 ENV_FILE = Path(os.environ.get("ENV_FILE", BASE_DIR / ".env"))
 if ENV_FILE.exists():
     environ.Env.read_env(ENV_FILE)
+
+# After the env file, so that VAR_DIR may be set there too.
+VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off"}
@@ -231,6 +233,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "engagement.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=24),
     },
+    # Anonymous forms join the feedback on the hour, shuffled, so their order says nothing.
+    "release-pending-feedback": {
+        "task": "feedback.tasks.release_pending_feedback",
+        "schedule": timedelta(minutes=5),
+    },
 }
 
 # Email: files under var/mail/ unless EMAIL_URL names an SMTP server.
@@ -245,6 +252,8 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Community Voice <community-voice@localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who is emailed when something goes wrong (comma-separated addresses).
+ADMINS = [("Community Voice administrators", address) for address in envlist("ADMINS", "")]
 
 # Accounts.
 AUTHENTICATION_BACKENDS = [
@@ -375,11 +384,24 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        # Errors emailed to ADMINS without the request's headers, cookies or form fields.
+        "mail_admins": {
+            "class": "engagement.access_log.ErrorEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["console", "mail_admins"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own error email would list the request; its errors go to the root's handlers.
+        "django": {"handlers": [], "level": "INFO"},
         # Request logs can carry query strings and tokens; keep them to warnings.
         "django.request": {"level": "ERROR"},
+        # CSRF refusals name the path, and public paths carry tokens.
+        "django.security.csrf": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
         "kombu.connection": {"level": "ERROR"},

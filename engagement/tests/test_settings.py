@@ -21,6 +21,7 @@ VARIABLES = [
     "TWO_FACTOR_REQUIRED",
     "SECURE_SSL_REDIRECT",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "SAFEGUARDING_EMAIL",
 ]
 
 
@@ -45,6 +46,7 @@ def production_environment():
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "voice.example.police.uk",
         "SITE_URL": "https://voice.example.police.uk",
+        "SAFEGUARDING_EMAIL": "safeguarding@example.police.uk",
     }
 
 
