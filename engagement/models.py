@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -96,6 +98,8 @@ class OutboxMessage(models.Model):
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
 
+    # Random, so that the order of ids says nothing about the order messages were queued.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     dedupe_key = models.CharField(max_length=200, unique=True)
     consent_purpose = models.CharField(
         max_length=40,
@@ -125,13 +129,24 @@ class OutboxMessage(models.Model):
     next_attempt_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # A message about an anonymous form, such as a safeguarding alert. Once it is sent,
+    # cancelled or failed, its times are cut to the hour (feedback.services), so that
+    # it cannot be paired with anything else that happened at the same moment.
+    from_anonymous_form = models.BooleanField(default=False)
 
     objects = OutboxMessageQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(
+                fields=["status"],
+                condition=models.Q(from_anonymous_form=True),
+                name="outbox_anonymous_form_status",
+            ),
+        ]
         verbose_name = _("outbox message")
         verbose_name_plural = _("outbox messages")
 

@@ -1,10 +1,11 @@
 import logging
+import secrets
 import smtplib
 import time
 from dataclasses import dataclass
 from datetime import timedelta
-from email.utils import make_msgid
 from urllib.parse import urlsplit
+from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -102,8 +103,10 @@ def _render_email(template: str, context: dict) -> tuple[str, str, str]:
 
 
 def _new_message_id() -> str:
+    # Random only: the standard library's make_msgid puts the time in it, and this value
+    # is stored with the message.
     domain = urlsplit(settings.SITE_URL).hostname or "community-voice.localhost"
-    return make_msgid(idstring="cv", domain=domain)
+    return f"<{secrets.token_hex(16)}.cv@{domain}>"
 
 
 def outbox_enqueue(
@@ -116,6 +119,7 @@ def outbox_enqueue(
     attendee=None,
     unsubscribe_url: str = "",
     attachment: Attachment | None = None,
+    from_anonymous_form: bool = False,
 ) -> OutboxMessage:
     """Queue one email. Call it inside the transaction that makes the change the email
     is about. The same dedupe key never queues a second message."""
@@ -140,6 +144,7 @@ def outbox_enqueue(
                 attachment_name=attachment.filename if attachment else "",
                 attachment_content=attachment.content if attachment else "",
                 attachment_mimetype=attachment.mimetype if attachment else "",
+                from_anonymous_form=from_anonymous_form,
             )
     except IntegrityError:
         # Another request queued the same message a moment ago.
@@ -169,7 +174,8 @@ def outbox_publish(message_ids) -> int:
     published = 0
     for message_id in message_ids:
         try:
-            send_outbox_message.apply_async((message_id,), retry=False)
+            # Task arguments travel as JSON, which has no UUID type.
+            send_outbox_message.apply_async((str(message_id),), retry=False)
         except Exception:
             logger.warning(
                 "The broker is unreachable; %d message(s) wait in the outbox for the sweep.",
@@ -190,7 +196,7 @@ def _stuck_before(now):
     return now - timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS)
 
 
-def _claim(message_id: int, now) -> OutboxMessage | None:
+def _claim(message_id: UUID | str, now) -> OutboxMessage | None:
     """Mark a message as being sent, unless it is sent, cancelled, not yet due, or
     another worker holds it. SKIP LOCKED lets many workers claim side by side."""
     with transaction.atomic():
@@ -237,14 +243,14 @@ def _as_email(message: OutboxMessage, connection) -> EmailMultiAlternatives:
     return email
 
 
-def outbox_seconds_until_due(*, message_id: int) -> float:
+def outbox_seconds_until_due(*, message_id: UUID | str) -> float:
     next_attempt_at = OutboxMessage.objects.values_list("next_attempt_at", flat=True).get(
         pk=message_id
     )
     return max((next_attempt_at - timezone.now()).total_seconds(), 0.0)
 
 
-def outbox_send(*, message_id: int) -> str:
+def outbox_send(*, message_id: UUID | str) -> str:
     """Claim, check consent again, and send one message. Safe to call twice."""
     now = timezone.now()
     message = _claim(message_id, now)

@@ -1,12 +1,15 @@
 import re
+import uuid
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from engagement.models import Community, Programme
 from events.models import Event
+from feedback.text import redact_personal_details
 
 
 class Workstream(models.Model):
@@ -171,6 +174,61 @@ class Submission(models.Model):
 
     def __str__(self):
         return f"{self.get_source_display()} #{self.pk}"
+
+
+def hour_of(moment):
+    """The start of the hour a moment falls in: all that is kept of when anything was said."""
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+class PendingSubmissionQuerySet(models.QuerySet):
+    def due(self, now=None):
+        """Forms whose hour is over, ready to join the feedback."""
+        return self.filter(received_hour__lt=hour_of(now or timezone.now()))
+
+    def flagged(self):
+        return self.filter(is_safeguarding_flagged=True)
+
+
+class PendingSubmission(models.Model):
+    """An anonymous online form waiting for the end of its hour.
+
+    Forms are stored as feedback only on the hour, all of an hour's forms together in a
+    random order, so that neither the time a form was saved nor its place among the ids
+    can pair it with a sign-up made a moment later. The id is random for the same
+    reason. The answers are as they were typed: personal details are taken out when
+    the form is stored as feedback, as for every other source."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey(
+        Event, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    community = models.ForeignKey(
+        Community, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # A list of [key question id or null, text], one per box filled in.
+    answers = models.JSONField()
+    form_nonce = models.CharField(max_length=64, unique=True)
+    received_hour = models.DateTimeField(_("received (to the hour)"), db_index=True)
+    is_safeguarding_flagged = models.BooleanField(_("safeguarding flag"), default=False)
+    safeguarding_terms = models.CharField(max_length=300, blank=True)
+
+    objects = PendingSubmissionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("form arriving on the hour")
+        verbose_name_plural = _("forms arriving on the hour")
+
+    def __str__(self):
+        return str(_("Form arriving on the hour"))
+
+    def answers_for_reading(self, key_questions: dict) -> list[tuple]:
+        """(key question or None, text with personal details taken out) for each box,
+        given the key questions by id."""
+        return [
+            (key_questions.get(question_id), redact_personal_details(text).text)
+            for question_id, text in self.answers
+        ]
 
 
 class FeedbackItemQuerySet(models.QuerySet):

@@ -1,16 +1,29 @@
+import secrets
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.db.models.functions import TruncHour
 from django.urls import reverse
 from django.utils import timezone
 
+from engagement.models import OutboxMessage
 from engagement.services import outbox_enqueue
-from feedback.models import FeedbackItem, SafeguardingTerm, Submission
+from feedback.models import (
+    FeedbackItem,
+    KeyQuestion,
+    PendingSubmission,
+    SafeguardingTerm,
+    Submission,
+    hour_of,
+)
 from feedback.text import matching_phrases, redact_personal_details
 
 
-def current_hour():
+def current_hour() -> datetime:
     """The time to the hour: all that is kept of when anything was said."""
-    return timezone.now().replace(minute=0, second=0, microsecond=0)
+    return hour_of(timezone.now())
 
 
 def _alert_duty_officer(item: FeedbackItem) -> None:
@@ -24,10 +37,25 @@ def _alert_duty_officer(item: FeedbackItem) -> None:
             "item": item,
             "item_url": f"{settings.SITE_URL}{reverse('feedback:item', kwargs={'pk': item.pk})}",
         },
+        from_anonymous_form=item.source == FeedbackItem.Source.ONLINE_FORM,
     )
 
 
-@transaction.atomic
+def _safeguarding_phrases(texts) -> list[str]:
+    phrases = list(SafeguardingTerm.objects.values_list("phrase", flat=True))
+    found = []
+    for text in texts:
+        found += [phrase for phrase in matching_phrases(text, phrases) if phrase not in found]
+    return found
+
+
+# Savepoints are avoided on purpose in the two functions below. In PostgreSQL a row
+# written inside a savepoint carries the savepoint's own transaction id, and those ids
+# are handed out in order; the hourly release of anonymous forms (below) must write all
+# its rows with the one id of its transaction.
+
+
+@transaction.atomic(savepoint=False)
 def feedback_record(
     *,
     text: str,
@@ -39,67 +67,71 @@ def feedback_record(
     submission: Submission | None = None,
     client_reference: str | None = None,
     topics=(),
+    received_hour: datetime | None = None,
+    alert_duty_officer: bool = True,
 ) -> FeedbackItem:
     """Store one point. Personal details are taken out of the text at once (the
     original is kept for Coordinators to check), and words that suggest someone is at
-    risk raise a flag for a person to look at. The same client reference, sent again
-    by a device that lost its connection, returns the item already stored."""
+    risk raise a flag for a person to look at and, unless told otherwise, an email to
+    the duty inbox. The same client reference, sent again by a device that lost its
+    connection, returns the item already stored."""
     if client_reference:
         existing = FeedbackItem.objects.filter(client_reference=client_reference).first()
         if existing is not None:
             return existing
     text = text.strip()
     redaction = redact_personal_details(text)
-    flags = matching_phrases(text, SafeguardingTerm.objects.values_list("phrase", flat=True))
+    flags = _safeguarding_phrases([text])
     if community is None and event is not None:
         community = event.focus_community
-    try:
-        with transaction.atomic():
-            item = FeedbackItem.objects.create(
-                text=redaction.text,
-                original_text=text if redaction.changed else "",
-                was_redacted=redaction.changed,
-                source=source,
-                event=event,
-                key_question=key_question,
-                community=community,
-                recorded_by=recorded_by,
-                submission=submission,
-                client_reference=client_reference or None,
-                received_hour=current_hour(),
-                is_safeguarding_flagged=bool(flags),
-                safeguarding_terms=", ".join(flags)[:300],
-                status=FeedbackItem.Status.TAGGED if topics else FeedbackItem.Status.NEW,
-            )
-    except IntegrityError:
-        # The same note arrived twice at once; the other request stored it.
-        return FeedbackItem.objects.get(client_reference=client_reference)
+    fields = {
+        "text": redaction.text,
+        "original_text": text if redaction.changed else "",
+        "was_redacted": redaction.changed,
+        "source": source,
+        "event": event,
+        "key_question": key_question,
+        "community": community,
+        "recorded_by": recorded_by,
+        "submission": submission,
+        "client_reference": client_reference or None,
+        "received_hour": received_hour or current_hour(),
+        "is_safeguarding_flagged": bool(flags),
+        "safeguarding_terms": ", ".join(flags)[:300],
+        "status": FeedbackItem.Status.TAGGED if topics else FeedbackItem.Status.NEW,
+    }
+    if client_reference:
+        try:
+            with transaction.atomic():
+                item = FeedbackItem.objects.create(**fields)
+        except IntegrityError:
+            # The same note arrived twice at once; the other request stored it.
+            return FeedbackItem.objects.get(client_reference=client_reference)
+    else:
+        item = FeedbackItem.objects.create(**fields)
     if key_question is not None and key_question.workstream_id:
         item.workstreams.add(key_question.workstream_id)
     if topics:
         item.topics.set(topics)
-    if flags:
+    if flags and alert_duty_officer:
         _alert_duty_officer(item)
     return item
 
 
-@transaction.atomic
-def feedback_submit_form(
-    *, source: str, answers, event=None, community=None, form_nonce: str
-) -> tuple[Submission, bool]:
-    """Store one filled-in form: `answers` is a list of (key question or None, text).
-    Returns the submission and whether it is new; sending the same form twice (the
-    same nonce) stores it once."""
-    existing = Submission.objects.filter(form_nonce=form_nonce).first()
-    if existing is not None:
-        return existing, False
-    try:
-        with transaction.atomic():
-            submission = Submission.objects.create(
-                event=event, source=source, received_hour=current_hour(), form_nonce=form_nonce
-            )
-    except IntegrityError:
-        return Submission.objects.get(form_nonce=form_nonce), False
+def _store_form(
+    *,
+    source: str,
+    answers,
+    event,
+    community,
+    form_nonce: str,
+    received_hour: datetime,
+    alert_duty_officer: bool,
+) -> Submission:
+    """Write one form and its answers. The caller makes sure the nonce is new."""
+    submission = Submission.objects.create(
+        event=event, source=source, received_hour=received_hour, form_nonce=form_nonce
+    )
     for key_question, text in answers:
         if text.strip():
             feedback_record(
@@ -109,8 +141,173 @@ def feedback_submit_form(
                 key_question=key_question,
                 community=community,
                 submission=submission,
+                received_hour=received_hour,
+                alert_duty_officer=alert_duty_officer,
             )
+    return submission
+
+
+@transaction.atomic
+def feedback_submit_form(
+    *, source: str, answers, event=None, community=None, form_nonce: str
+) -> tuple[Submission, bool]:
+    """Store one filled-in form at once: `answers` is a list of (key question or None,
+    text). Returns the submission and whether it is new; sending the same form twice
+    (the same nonce) stores it once. Anonymous online forms go through
+    feedback_stage_form instead."""
+    existing = Submission.objects.filter(form_nonce=form_nonce).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            submission = _store_form(
+                source=source,
+                answers=answers,
+                event=event,
+                community=community,
+                form_nonce=form_nonce,
+                received_hour=current_hour(),
+                alert_duty_officer=True,
+            )
+    except IntegrityError:
+        return Submission.objects.get(form_nonce=form_nonce), False
     return submission, True
+
+
+# Anonymous online forms --------------------------------------------------------------
+#
+# An anonymous form is held in PendingSubmission until its hour is over, then stored
+# as feedback with every other form of that hour, in a random order, in one
+# transaction. Only then do the ids, the order of rows on disk and PostgreSQL's
+# transaction ids say nothing about which form came when, so nothing pairs a form
+# with a sign-up made a moment later. docs/privacy.md describes the threat model.
+
+
+def _alert_duty_officer_of_form(pending: PendingSubmission) -> None:
+    """Tell the duty inbox at once, without waiting for the hour. The email holds no
+    words from the form and no link to it (it is not stored as feedback yet), only the
+    way to the inbox, where Coordinators can read it before it arrives."""
+    if not settings.SAFEGUARDING_EMAIL:
+        return
+    outbox_enqueue(
+        dedupe_key=f"safeguarding:form:{pending.pk}",
+        to_address=settings.SAFEGUARDING_EMAIL,
+        template="safeguarding_alert",
+        context={"inbox_url": f"{settings.SITE_URL}{reverse('feedback:inbox')}#arriving"},
+        from_anonymous_form=True,
+    )
+
+
+@transaction.atomic
+def feedback_stage_form(*, answers, event=None, community=None, form_nonce: str) -> bool:
+    """Hold an anonymous online form until its hour is over; `answers` is a list of
+    (key question or None, text). Returns whether it is new: the same form sent twice
+    (the same nonce) is kept once, whether or not it has been released yet. Words that
+    suggest someone is at risk tell the duty inbox at once."""
+    # Held forms first: a release that commits between the two reads moves the form
+    # from the first table to the second, and it is found either way.
+    if PendingSubmission.objects.filter(form_nonce=form_nonce).exists():
+        return False
+    if Submission.objects.filter(form_nonce=form_nonce).exists():
+        return False
+    filled_in = [
+        [key_question.pk if key_question else None, text.strip()]
+        for key_question, text in answers
+        if text.strip()
+    ]
+    flags = _safeguarding_phrases(text for _question, text in filled_in)
+    try:
+        with transaction.atomic():
+            pending = PendingSubmission.objects.create(
+                event=event,
+                community=community,
+                answers=filled_in,
+                form_nonce=form_nonce,
+                received_hour=current_hour(),
+                is_safeguarding_flagged=bool(flags),
+                safeguarding_terms=", ".join(flags)[:300],
+            )
+    except IntegrityError:
+        return False
+    if flags:
+        _alert_duty_officer_of_form(pending)
+    return True
+
+
+OUTBOX_TIMES = ("created_at", "claimed_at", "sent_at", "next_attempt_at")
+FINISHED = (
+    OutboxMessage.Status.SENT,
+    OutboxMessage.Status.CANCELLED,
+    OutboxMessage.Status.FAILED,
+)
+
+
+def _not_on_the_hour(field: str) -> Q:
+    return Q(**{f"{field}__isnull": False}) & ~Q(**{field: TruncHour(field, tzinfo=UTC)})
+
+
+def _keep_only_the_hour_on_finished_alerts(randomness: secrets.SystemRandom) -> int:
+    """Cut the times of finished messages about anonymous forms to the hour. Messages
+    still queued or being sent wait for a later release."""
+    unrounded = Q()
+    for field in OUTBOX_TIMES:
+        unrounded |= _not_on_the_hour(field)
+    messages = list(
+        OutboxMessage.objects.select_for_update(skip_locked=True)
+        .filter(from_anonymous_form=True, status__in=FINISHED)
+        .filter(unrounded)
+    )
+    randomness.shuffle(messages)
+    for message in messages:
+        for field in OUTBOX_TIMES:
+            if getattr(message, field) is not None:
+                setattr(message, field, hour_of(getattr(message, field)))
+        # PostgreSQL writes an updated row next to the old one when the page has room,
+        # which would leave the message among the rows written around the same moment.
+        # Written again, in random order, it goes where the release writes.
+        OutboxMessage.objects.filter(pk=message.pk).delete()
+        message.save(force_insert=True)
+    return len(messages)
+
+
+@transaction.atomic
+def feedback_release_pending(*, now: datetime | None = None) -> int:
+    """Store every held form whose hour is over as feedback, in a random order and in
+    one transaction, and cut the times of finished alerts about anonymous forms to
+    the hour. Returns how many forms were stored. Safe to run again or at the same
+    time: forms another release holds are skipped, and a stored form is not stored
+    twice."""
+    randomness = secrets.SystemRandom()
+    pending = list(
+        PendingSubmission.objects.due(now)
+        .select_for_update(skip_locked=True, of=("self",))
+        .select_related("event__focus_community", "community")
+    )
+    randomness.shuffle(pending)
+    key_questions = KeyQuestion.objects.in_bulk(
+        {question_id for form in pending for question_id, _text in form.answers if question_id}
+    )
+    already_stored = set(
+        Submission.objects.filter(form_nonce__in=[form.form_nonce for form in pending]).values_list(
+            "form_nonce", flat=True
+        )
+    )
+    for form in pending:
+        if form.form_nonce in already_stored:
+            continue
+        _store_form(
+            source=Submission.Source.ONLINE_FORM,
+            answers=[(key_questions.get(question_id), text) for question_id, text in form.answers],
+            event=form.event,
+            community=form.community,
+            form_nonce=form.form_nonce,
+            received_hour=form.received_hour,
+            # A flagged form told the duty inbox when it arrived.
+            alert_duty_officer=not form.is_safeguarding_flagged,
+        )
+    PendingSubmission.objects.filter(pk__in=[form.pk for form in pending]).delete()
+    _keep_only_the_hour_on_finished_alerts(randomness)
+    return len(pending)
 
 
 @transaction.atomic

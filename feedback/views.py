@@ -27,14 +27,23 @@ from feedback.forms import (
     RedactForm,
     SetAsideForm,
 )
-from feedback.models import FeedbackItem, KeyQuestion, Submission, Topic, Workstream
+from feedback.models import (
+    FeedbackItem,
+    KeyQuestion,
+    PendingSubmission,
+    Submission,
+    Topic,
+    Workstream,
+)
 from feedback.services import (
     feedback_mark_checked,
     feedback_record,
     feedback_redact,
+    feedback_release_pending,
     feedback_restore,
     feedback_save_tags,
     feedback_set_aside,
+    feedback_stage_form,
     feedback_submit_form,
     feedback_tag,
 )
@@ -93,8 +102,7 @@ def give_feedback(request, token=None):
         ):
             return _refusal(request, "too_many", 429)
         if form.is_valid():
-            feedback_submit_form(
-                source=Submission.Source.ONLINE_FORM,
+            feedback_stage_form(
                 answers=form.answers(),
                 event=event,
                 community=form.cleaned_data.get("community"),
@@ -113,8 +121,23 @@ def give_feedback_thanks(request):
 # Staff: the inbox and single items -------------------------------------------------
 
 
+def _arriving_forms() -> list[tuple]:
+    """Flagged anonymous forms waiting for the end of their hour, each with its answers,
+    personal details taken out. Listed by their random ids: in no particular order."""
+    forms = list(PendingSubmission.objects.flagged().select_related("event").order_by("pk"))
+    key_questions = KeyQuestion.objects.in_bulk(
+        {question_id for form in forms for question_id, _text in form.answers if question_id}
+    )
+    return [(form, form.answers_for_reading(key_questions)) for form in forms]
+
+
 @capability_required(Capability.VIEW_FEEDBACK)
 def inbox(request):
+    # Without the scheduler (in development) forms whose hour is over are released
+    # here; one small query when there is nothing to release.
+    if PendingSubmission.objects.due().exists():
+        feedback_release_pending()
+    can_manage = can(request.user, Capability.MANAGE_FEEDBACK)
     feedback_filter = FeedbackFilter(request.GET, queryset=FeedbackItem.objects.for_inbox())
     items = feedback_filter.qs.order_by("-is_safeguarding_flagged", "-received_hour", "-pk")
     page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
@@ -136,7 +159,10 @@ def inbox(request):
             "workstreams": Workstream.objects.all(),
             "query": query.urlencode(),
             "unreviewed_flag_count": unreviewed_flags.count(),
-            "can_manage": can(request.user, Capability.MANAGE_FEEDBACK),
+            "can_manage": can_manage,
+            # Coordinators deal with safeguarding flags, so only they read flagged forms
+            # before the hour is over.
+            "arriving": _arriving_forms() if can_manage else [],
         },
     )
 
@@ -166,6 +192,8 @@ def _get_item(pk) -> FeedbackItem:
     return get_object_or_404(FeedbackItem.objects.for_inbox(), pk=pk)
 
 
+# The page can show the text before redaction, with the names and numbers taken out of it.
+@never_cache
 @capability_required(Capability.VIEW_FEEDBACK)
 def item_detail(request, pk):
     item = _get_item(pk)

@@ -7,12 +7,14 @@ AA."""
 
 import gzip
 import re
+from datetime import timedelta
 from importlib import import_module
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.apps import apps
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from engagement.tests.factories import CommunityFactory, ProgrammeFactory
@@ -20,12 +22,18 @@ from events.tests.factories import EventFactory
 from feedback.models import (
     FeedbackItem,
     KeyQuestion,
+    PendingSubmission,
     ProgrammeKeyQuestion,
     Submission,
     Topic,
     Workstream,
 )
-from feedback.services import feedback_record, feedback_tag
+from feedback.services import (
+    feedback_record,
+    feedback_release_pending,
+    feedback_stage_form,
+    feedback_tag,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -54,6 +62,11 @@ def programme_with_key_questions():
             programme=programme, key_question=question, position=position
         )
     return programme, questions
+
+
+def release_forms_sent_so_far() -> int:
+    """Anonymous forms join the feedback once their hour is over: pretend it is."""
+    return feedback_release_pending(now=timezone.now() + timedelta(hours=1))
 
 
 def no_sideways_scroll(page, where: str):
@@ -170,6 +183,7 @@ def test_someone_scans_the_qr_code_and_answers_by_keyboard_on_a_small_phone(
         expect(
             page.get_by_text("It is a separate form, so your feedback stays anonymous")
         ).to_be_visible()
+        expect(page.get_by_text("Your answers reach our team within the hour.")).to_be_visible()
         no_sideways_scroll(page, "the thank-you page")
         assert scripts == []
         axe_check(page, "thank-you page at 320px")
@@ -179,6 +193,9 @@ def test_someone_scans_the_qr_code_and_answers_by_keyboard_on_a_small_phone(
     finally:
         context.close()
 
+    # Held until the hour is over, then stored with the other forms of that hour.
+    assert PendingSubmission.objects.count() == 1 and not Submission.objects.exists()
+    assert release_forms_sent_so_far() == 1
     submission = Submission.objects.get()
     assert submission.source == Submission.Source.ONLINE_FORM and submission.event == event
     stored = {
@@ -216,6 +233,7 @@ def test_the_feedback_form_works_without_javascript(live_server, browser):
         expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your feedback")
     finally:
         context.close()
+    assert release_forms_sent_so_far() == 1
     item = FeedbackItem.objects.get()
     assert item.text == "Hold meetings in the evening."
     assert item.key_question == questions[2] and item.source == FeedbackItem.Source.ONLINE_FORM
@@ -494,6 +512,41 @@ def test_coordinator_types_in_paper_forms_then_tags_redacts_and_sets_aside(
     expect(page.get_by_text("Someone has looked at this.")).to_be_visible()
     flagged.refresh_from_db()
     assert flagged.safeguarding_reviewed
+
+
+def test_coordinator_reads_a_flagged_form_before_the_hour_on_a_small_screen(
+    live_server, page, sign_in, axe_check, coordinator
+):
+    programme, questions = programme_with_key_questions()
+    event = EventFactory(programme=programme, held=True, title="Listening event at Hulme")
+    feedback_stage_form(
+        answers=[(questions[1], "A man threatened my brother, call me on 07700 900123")],
+        event=event,
+        form_nonce="flagged",
+    )
+    feedback_stage_form(answers=[(None, "More patrols.")], event=event, form_nonce="plain")
+
+    page.set_viewport_size(SMALL_PHONE)
+    sign_in(page, coordinator.username)
+    page.goto(f"{live_server.url}/staff/feedback/")
+    arriving = page.get_by_role("region", name="Arriving on the hour")
+    expect(arriving).to_be_visible()
+    expect(arriving).to_contain_text("1 anonymous form on its way may need safeguarding action.")
+    expect(arriving).to_contain_text(
+        f"{questions[1].text}: A man threatened my brother, call me on [phone number removed]"
+    )
+    expect(arriving).to_contain_text("Listening event at Hulme")
+    expect(arriving).not_to_contain_text("More patrols.")
+    expect(page.get_by_text("0 items", exact=True)).to_be_visible()
+    assert "07700 900123" not in page.content()
+    no_sideways_scroll(page, "the inbox with forms arriving")
+    axe_check(page, "inbox with forms arriving, at 320px")
+
+    assert release_forms_sent_so_far() == 2
+    page.reload()
+    expect(page.get_by_role("region", name="Arriving on the hour")).to_have_count(0)
+    expect(page.get_by_text("2 items", exact=True)).to_be_visible()
+    expect(page.locator("[data-inbox-item]").first.locator(".flag-badge")).to_be_visible()
 
 
 # What a leader sees ---------------------------------------------------------------
