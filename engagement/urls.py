@@ -33,6 +33,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "engagement.errors.bad_request"
 handler403 = "engagement.errors.permission_denied"
 handler404 = "engagement.errors.page_not_found"
 handler500 = "engagement.errors.server_error"
