@@ -95,6 +95,21 @@ def administrator(db):
 
 
 @pytest.fixture
+def programme_with_key_questions(db):
+    """A programme asking the four Police Race Action Plan questions, in order. The
+    questions belong to the feedback app; events' tests reach them through this."""
+    from engagement.tests.factories import ProgrammeFactory
+    from feedback.models import KeyQuestion, ProgrammeKeyQuestion
+
+    programme = ProgrammeFactory(name="Race Action Plan listening events")
+    for position, question in enumerate(KeyQuestion.objects.order_by("workstream__position")):
+        ProgrammeKeyQuestion.objects.create(
+            programme=programme, key_question=question, position=position + 1
+        )
+    return programme
+
+
+@pytest.fixture
 def user_for_role(db):
     """Make the user for a role on demand: `user_for_role(Role.LEADER)`."""
     return _make_role_user

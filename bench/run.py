@@ -95,7 +95,8 @@ def main():
     call_command("seed_bench", stdout=open(os.devnull, "w"))  # noqa: SIM115
     settings.DEBUG = False
     print(f"{'seed_bench':<28} {time.perf_counter() - started:6.1f} s")
-    from events.models import Attendee, Event
+    from contacts.models import Attendee
+    from events.models import Event
     from feedback.models import FeedbackItem
 
     print(

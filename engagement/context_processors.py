@@ -15,7 +15,7 @@ class NavigationItem:
 
 
 PUBLIC_NAVIGATION = [
-    NavigationItem(_("Home"), "home"),
+    NavigationItem(_("Home"), "events:home"),
     NavigationItem(_("Events"), "events:public-list"),
     NavigationItem(_("Give feedback"), "give-feedback"),
     NavigationItem(_("Keep in touch"), "keep-in-touch"),
@@ -29,7 +29,7 @@ STAFF_NAVIGATION = [
     NavigationItem(_("Feedback"), "feedback:inbox", Capability.VIEW_FEEDBACK),
     NavigationItem(_("Contacts"), "contacts:list", Capability.VIEW_PERSONAL_DATA),
     NavigationItem(_("Contact numbers"), "contacts:counts", Capability.VIEW_CONTACT_COUNTS),
-    NavigationItem(_("Outbox"), "outbox", Capability.VIEW_PERSONAL_DATA),
+    NavigationItem(_("Outbox"), "contacts:outbox", Capability.VIEW_PERSONAL_DATA),
     NavigationItem(_("Findings to check"), "panel-home", Capability.USE_PANEL),
     NavigationItem(_("Audit log"), "audit-log", Capability.VIEW_AUDIT_LOG),
     NavigationItem(_("Staff accounts"), "staff-users", Capability.ADMINISTER),

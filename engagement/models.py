@@ -1,5 +1,3 @@
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -69,95 +67,6 @@ class Department(models.Model):
 
     def __str__(self):
         return self.name
-
-
-class OutboxMessageQuerySet(models.QuerySet):
-    def due(self, now=None):
-        return self.filter(
-            status=OutboxMessage.Status.QUEUED, next_attempt_at__lte=now or timezone.now()
-        )
-
-    def stuck(self, *, older_than):
-        """Messages a worker claimed but never finished, e.g. because it was killed."""
-        return self.filter(status=OutboxMessage.Status.SENDING, claimed_at__lt=older_than)
-
-    def counts_by_status(self) -> dict:
-        counts = dict(self.values_list("status").annotate(count=models.Count("pk")))
-        return {status: counts.get(status, 0) for status in OutboxMessage.Status.values}
-
-
-class OutboxMessage(models.Model):
-    """An email waiting to be sent, written in the same transaction as the change that
-    causes it, so that nothing is sent for a change that was rolled back and nothing
-    is lost if the broker loses the task that should send it."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-        CANCELLED = "cancelled", _("Cancelled")
-
-    # Random, so that the order of ids says nothing about the order messages were queued.
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    dedupe_key = models.CharField(max_length=200, unique=True)
-    consent_purpose = models.CharField(
-        max_length=40,
-        blank=True,
-        help_text=_("The consent the recipient must hold when it is sent; empty for replies."),
-    )
-    # Lazy reference: the outbox asks the attendee about consent without importing events.
-    attendee = models.ForeignKey(
-        "events.Attendee",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="messages",
-    )
-    to_address = models.EmailField(max_length=254)
-    subject = models.CharField(max_length=250)
-    body_text = models.TextField()
-    body_html = models.TextField(blank=True)
-    attachment_name = models.CharField(max_length=100, blank=True)
-    attachment_mimetype = models.CharField(max_length=100, blank=True)
-    attachment_content = models.TextField(blank=True)
-    message_id = models.CharField(max_length=200, unique=True)
-    unsubscribe_url = models.URLField(max_length=500, blank=True)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    # A message about an anonymous form, such as a safeguarding alert. Once it is sent,
-    # cancelled or failed, its times are cut to the hour (feedback.services), so that
-    # it cannot be paired with anything else that happened at the same moment.
-    from_anonymous_form = models.BooleanField(default=False)
-
-    objects = OutboxMessageQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [
-            models.Index(fields=["status", "next_attempt_at"]),
-            models.Index(
-                fields=["status"],
-                condition=models.Q(from_anonymous_form=True),
-                name="outbox_anonymous_form_status",
-            ),
-        ]
-        verbose_name = _("outbox message")
-        verbose_name_plural = _("outbox messages")
-
-    def __str__(self):
-        return f"{self.subject} ({self.get_status_display()})"
-
-    @property
-    def masked_address(self) -> str:
-        """Enough of the address to tell messages apart, without showing personal data."""
-        local, _at, domain = self.to_address.partition("@")
-        return f"{local[:1]}•••@{domain}" if domain else "•••"
 
 
 class AuditLogQuerySet(models.QuerySet):

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "bootstrap",
     "engagement",
     "events",
+    "contacts",
     "feedback",
     "actions",
 ]
@@ -220,14 +221,14 @@ HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "").strip()
 CELERY_BEAT_SCHEDULE = {
     # Re-sends what a lost broker message or a killed worker left behind.
     "sweep-outbox": {
-        "task": "engagement.tasks.sweep_outbox",
+        "task": "contacts.tasks.sweep_outbox",
         "schedule": timedelta(seconds=OUTBOX_SWEEP_SECONDS),
         # With no worker running, old sweeps would pile up; only the latest matters.
         "options": {"expires": OUTBOX_SWEEP_SECONDS},
     },
     # Contacts with no activity for CONTACT_RETENTION_MONTHS get a notice, then go.
     "purge-inactive-contacts": {
-        "task": "events.tasks.purge_inactive_contacts",
+        "task": "contacts.tasks.purge_inactive_contacts",
         "schedule": timedelta(hours=24),
     },
     # Expired staff sessions pile up in the database; clear them nightly.

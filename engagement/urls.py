@@ -3,10 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from engagement import views
-from events import views as events_views
 
 urlpatterns = [
-    path("", events_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -15,7 +13,6 @@ urlpatterns = [
     path("accounts/home/", views.home_for_user, name="home-for-user"),
     path("accounts/no-role/", views.no_role, name="no-role"),
     path("staff/", views.staff_home, name="staff-home"),
-    path("staff/outbox/", views.outbox, name="outbox"),
     path("staff/audit/", views.audit_log, name="audit-log"),
     path("staff/users/", views.staff_users, name="staff-users"),
     path("staff/users/unlock/", views.staff_user_unlock, name="staff-user-unlock"),
@@ -26,8 +23,8 @@ urlpatterns = [
     ),
     path("panel/", views.panel_home, name="panel-home"),
     path("", include("events.urls")),
-    path("", include("events.public_contact_urls")),
-    path("", include("events.staff_contact_urls")),
+    path("", include("contacts.public_urls")),
+    path("", include("contacts.urls")),
     path("", include("feedback.urls")),
     path("", include("feedback.public_urls")),
     path("admin/", admin.site.urls),

@@ -1,7 +1,6 @@
 import base64
 import hmac
 import ipaddress
-import re
 from urllib.parse import urlencode
 
 import segno
@@ -17,7 +16,6 @@ from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,7 +34,8 @@ from engagement.accounts import (
 from engagement.celery import app as celery_app
 from engagement.clients import client_address
 from engagement.forms import SignInForm, TwoFactorCodeForm, UnlockForm
-from engagement.models import AuditLogEntry, OutboxMessage, Programme
+from engagement.health import health_details
+from engagement.models import AuditLogEntry, Programme
 from engagement.roles import (
     Capability,
     Role,
@@ -209,7 +208,7 @@ def healthz(request):
     if _may_see_health_details(request):
         body["checks"] = checks
         if checks["database"] == "ok":
-            body["outbox"] = _outbox_backlog()
+            body.update(health_details())
     return JsonResponse(body, status=200 if healthy else 503)
 
 
@@ -227,22 +226,6 @@ def _check_scheduler() -> str:
         return scheduler_state()
     except Exception:
         return "failing"
-
-
-def _outbox_backlog() -> dict:
-    """How much email is waiting, so monitoring can alert on a growing backlog."""
-    counts = OutboxMessage.objects.counts_by_status()
-    oldest = (
-        OutboxMessage.objects.filter(status=OutboxMessage.Status.QUEUED)
-        .order_by("created_at")
-        .values_list("created_at", flat=True)
-        .first()
-    )
-    return {
-        "queued": counts[OutboxMessage.Status.QUEUED] + counts[OutboxMessage.Status.SENDING],
-        "failed": counts[OutboxMessage.Status.FAILED],
-        "oldest_queued_seconds": int((timezone.now() - oldest).total_seconds()) if oldest else 0,
-    }
 
 
 def _check_database() -> str:
@@ -276,54 +259,9 @@ def _check_broker() -> str:
     return "ok"
 
 
-# The outbox and the audit log -------------------------------------------------------
+# The audit log ------------------------------------------------------------------------
 
-RECENT_MESSAGES = 25
 AUDIT_ENTRIES_PER_PAGE = 50
-# Enough of an email address to find one in an error from the mail server.
-EMAIL_ADDRESS = re.compile(r"(\w)[\w.%+'-]*@([\w-]+(?:\.[\w-]+)+)")
-
-
-def _mask_addresses(text: str) -> str:
-    """Mail servers name the recipient in their errors; show only what masked_address does."""
-    return EMAIL_ADDRESS.sub(lambda match: f"{match[1]}•••@{match[2]}", text)
-
-
-def _recent_messages(status: str):
-    messages_ = list(
-        OutboxMessage.objects.filter(status=status)
-        # Bodies and attachments are large and not shown.
-        .only(
-            "subject",
-            "to_address",
-            "status",
-            "attempts",
-            "last_error",
-            "next_attempt_at",
-            "created_at",
-        )
-        .order_by("-created_at", "-pk")[:RECENT_MESSAGES]
-    )
-    for message in messages_:
-        message.masked_error = _mask_addresses(message.last_error)
-    return messages_
-
-
-@never_cache
-@capability_required(Capability.VIEW_PERSONAL_DATA)
-def outbox(request):
-    """How the email outbox is doing, with masked addresses only."""
-    counts = OutboxMessage.objects.counts_by_status()
-    return render(
-        request,
-        "engagement/outbox.html",
-        {
-            "counts": [(status.label, counts[status]) for status in OutboxMessage.Status],
-            "failed": _recent_messages(OutboxMessage.Status.FAILED),
-            "queued": _recent_messages(OutboxMessage.Status.QUEUED),
-            "recent": RECENT_MESSAGES,
-        },
-    )
 
 
 @never_cache

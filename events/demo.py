@@ -11,19 +11,7 @@ from django.utils import timezone
 
 from engagement.demo import PROGRAMME_NAME
 from engagement.models import Community, Programme
-from events.models import (
-    PRIVACY_NOTICE_VERSION,
-    AgeBand,
-    Attendance,
-    Attendee,
-    ConsentMethod,
-    ConsentPurpose,
-    ConsentRecord,
-    Debrief,
-    Ethnicity,
-    Event,
-    Venue,
-)
+from events.models import Debrief, Event, Venue
 from events.services import event_unique_slug
 
 VENUES = [
@@ -139,156 +127,6 @@ def debrief_for(community_name: str):
     return DEBRIEFS[0]
 
 
-FIRST_NAMES = [
-    "Abdi",
-    "Adaeze",
-    "Aisha",
-    "Amir",
-    "Bisi",
-    "Chidi",
-    "Dwayne",
-    "Esther",
-    "Fatima",
-    "Grace",
-    "Hamza",
-    "Imani",
-    "Jamal",
-    "Kemi",
-    "Leon",
-    "Maryam",
-    "Nia",
-    "Omar",
-    "Priya",
-    "Ravi",
-    "Sade",
-    "Tariq",
-    "Tunde",
-    "Yasmin",
-    "Zainab",
-    "Marcus",
-    "Shanice",
-    "Kwame",
-    "Hodan",
-    "Liam",
-]
-LAST_NAMES = [
-    "Abdullahi",
-    "Adeyemi",
-    "Ali",
-    "Begum",
-    "Campbell",
-    "Clarke",
-    "Farah",
-    "Hussain",
-    "Khan",
-    "Mensah",
-    "Mohamed",
-    "Nwosu",
-    "Okafor",
-    "Patel",
-    "Reid",
-    "Robinson",
-    "Shah",
-    "Thomas",
-    "Walker",
-    "Williams",
-    "Yusuf",
-    "Brown",
-    "Ahmed",
-    "Osei",
-    "Grant",
-]
-DISTRICTS = ["M14", "M15", "M16", "M12", "M13", "M8", "M19", "M21"]
-DEMO_CONTACTS = 320
-
-
-def seed_contacts(randomness: random.Random, events: list[Event]) -> None:
-    """A few hundred contacts with varied consents and attendance, made in bulk."""
-    if Attendee.objects.exists():
-        return
-    communities = list(Community.objects.all())
-    ethnicities = [choice for choice in Ethnicity.values if choice != Ethnicity.PREFER_NOT_TO_SAY]
-    now = timezone.now()
-    attendees = []
-    for number in range(DEMO_CONTACTS):
-        first, last = randomness.choice(FIRST_NAMES), randomness.choice(LAST_NAMES)
-        created_at = now - timedelta(days=randomness.randint(1, 330))
-        shares_demographics = randomness.random() < 0.6
-        attendees.append(
-            Attendee(
-                name=f"{first} {last}",
-                email=f"{first}.{last}.{number}@example.org".lower()
-                if randomness.random() < 0.9
-                else "",
-                phone=f"07700 900{number % 1000:03d}" if randomness.random() < 0.4 else "",
-                ethnicity=randomness.choice(ethnicities[:12] + ethnicities[:6])
-                if shares_demographics
-                else "",
-                age_band=randomness.choice(AgeBand.values[:-1]) if shares_demographics else "",
-                postcode_district=randomness.choice(DISTRICTS) if shares_demographics else "",
-                source=Attendee.Source.PAPER if number % 4 == 0 else Attendee.Source.ONLINE,
-                created_at=created_at,
-                last_activity_at=created_at + timedelta(days=randomness.randint(0, 30)),
-            )
-        )
-    for attendee in attendees:
-        if not attendee.email and not attendee.phone:
-            attendee.phone = "0161 496 0000"
-    attendees = Attendee.objects.bulk_create(attendees)
-
-    consents, attendances, community_links = [], [], []
-    Link = Attendee.communities.through
-    for attendee in Attendee.objects.order_by("pk"):
-        method = (
-            ConsentMethod.PAPER
-            if attendee.source == Attendee.Source.PAPER
-            else ConsentMethod.ONLINE
-        )
-        purposes = []
-        if attendee.email and randomness.random() < 0.85:
-            purposes.append(ConsentPurpose.EMAIL_UPDATES)
-        if randomness.random() < 0.2:
-            purposes.append(ConsentPurpose.FOCUS_GROUP)
-        if randomness.random() < 0.1:
-            purposes.append(ConsentPurpose.LAY_OBSERVATION)
-        if attendee.ethnicity:
-            purposes.append(ConsentPurpose.DEMOGRAPHIC_DATA)
-            community_links.append(
-                Link(attendee_id=attendee.pk, community_id=randomness.choice(communities).pk)
-            )
-        if not purposes:
-            purposes.append(ConsentPurpose.FOCUS_GROUP)
-        for purpose in purposes:
-            unconfirmed = purpose == ConsentPurpose.EMAIL_UPDATES and randomness.random() < 0.06
-            withdrawn = purpose == ConsentPurpose.EMAIL_UPDATES and randomness.random() < 0.08
-            consents.append(
-                ConsentRecord(
-                    attendee=attendee,
-                    purpose=purpose,
-                    notice_version=PRIVACY_NOTICE_VERSION,
-                    given_at=attendee.created_at,
-                    method=method,
-                    confirmed_at=None if unconfirmed else attendee.created_at,
-                    withdrawn_at=attendee.last_activity_at
-                    if withdrawn and not unconfirmed
-                    else None,
-                    withdrawal_method=ConsentRecord.WithdrawalMethod.ONE_CLICK
-                    if withdrawn and not unconfirmed
-                    else "",
-                )
-            )
-        held_before = [
-            event for event in events if event.is_held and event.starts_at <= attendee.created_at
-        ]
-        for event in randomness.sample(
-            held_before, k=min(len(held_before), randomness.randint(0, 3))
-        ):
-            attendances.append(Attendance(attendee=attendee, event=event))
-    ConsentRecord.objects.bulk_create(consents)
-    Attendance.objects.bulk_create(attendances)
-    Link.objects.bulk_create(community_links)
-
-
 @transaction.atomic
 def seed(*, password: str) -> None:
     venues = [
@@ -297,7 +135,6 @@ def seed(*, password: str) -> None:
     programme = Programme.objects.get(name=PROGRAMME_NAME)
     if not programme.events.exists():
         seed_events(programme, venues)
-    seed_contacts(random.Random(11), list(programme.events.order_by("starts_at")))
 
 
 def seed_events(programme: Programme, venues: list[Venue]) -> None:
@@ -402,18 +239,4 @@ def seed_volume(*, scale: int = 1) -> dict:
             )
         )
     Event.objects.bulk_create(events)
-    attendees = Attendee.objects.bulk_create(
-        Attendee(name=f"Bench contact {number}", email=f"bench{number}@example.org")
-        for number in range(5000 * scale)
-    )
-    ConsentRecord.objects.bulk_create(
-        ConsentRecord(
-            attendee=attendee,
-            purpose=ConsentPurpose.EMAIL_UPDATES,
-            notice_version=PRIVACY_NOTICE_VERSION,
-            method=ConsentMethod.ONLINE,
-            confirmed_at=timezone.now(),
-        )
-        for attendee in attendees
-    )
-    return {"events": len(events), "contacts": len(attendees)}
+    return {"events": len(events)}

@@ -5,6 +5,7 @@ from events import views
 app_name = "events"
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("staff/events/", views.event_list, name="list"),
     path("staff/events/new/", views.event_create, name="create"),
     path("staff/events/<int:pk>/", views.event_detail, name="detail"),

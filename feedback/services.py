@@ -8,8 +8,8 @@ from django.db.models.functions import TruncHour
 from django.urls import reverse
 from django.utils import timezone
 
-from engagement.models import OutboxMessage
-from engagement.services import outbox_enqueue
+from contacts.models import OutboxMessage
+from contacts.services.outbox import outbox_enqueue
 from feedback.models import (
     FeedbackItem,
     KeyQuestion,

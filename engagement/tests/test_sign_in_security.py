@@ -302,17 +302,3 @@ def test_the_last_administrator_can_be_reset_and_unlocked_from_the_command_line(
     assert is_signed_in(owner)
     actions = set(AuditLogEntry.objects.filter(user__isnull=True).values_list("action", flat=True))
     assert actions == {AuditLogEntry.Action.RESET_TWO_FACTOR, AuditLogEntry.Action.UNLOCKED_SIGN_IN}
-
-
-@pytest.mark.django_db
-def test_an_administrator_can_read_contacts_but_not_change_them(client, administrator):
-    from events.models import Attendee
-
-    attendee = Attendee.objects.create(name="Amina Contact", email="amina@example.org")
-    client.force_login(administrator)
-    assert client.get(attendee.get_staff_url()).status_code == 200
-    assert client.get(reverse("contacts:edit", kwargs={"pk": attendee.pk})).status_code == 403
-    response = client.post(
-        reverse("contacts:withdraw", kwargs={"pk": attendee.pk}), {"purpose": "email_updates"}
-    )
-    assert response.status_code == 403

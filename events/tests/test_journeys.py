@@ -14,10 +14,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from engagement.tests.factories import ProgrammeFactory
 from events.models import Event, Venue
 from events.tests.factories import DebriefFactory, EventFactory, VenueFactory
-from feedback.models import KeyQuestion, ProgrammeKeyQuestion
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -30,22 +28,15 @@ PUBLIC_EVENTS_BUDGET_BYTES = 60 * 1024
 
 # The four key questions the migrations make. Transactional tests empty the database
 # after each test, so they are made again here if they are gone.
+
+
+# The four questions the feedback app's migration puts in every new database.
 KEY_QUESTIONS = [
     "How can the police better respect this community?",
     "How can the police better protect this community?",
     "How can the police better involve this community?",
     "How can the police better represent this community?",
 ]
-
-
-def programme_with_key_questions(name="Race Action Plan listening events"):
-    programme = ProgrammeFactory(name=name)
-    for position, text in enumerate(KEY_QUESTIONS, start=1):
-        question, _ = KeyQuestion.objects.get_or_create(text=text)
-        ProgrammeKeyQuestion.objects.create(
-            programme=programme, key_question=question, position=position
-        )
-    return programme
 
 
 def local_minute(moment):
@@ -66,9 +57,9 @@ def fact(page, term: str):
 
 
 def test_coordinator_plans_publishes_holds_and_debriefs_an_event(
-    live_server, page, sign_in, axe_check, coordinator
+    live_server, page, sign_in, axe_check, coordinator, programme_with_key_questions
 ):
-    programme = programme_with_key_questions()
+    programme = programme_with_key_questions
     venue = VenueFactory(name="Moss Side Community Centre", postcode="M14 4SL")
     starts = local_minute(timezone.now() + timedelta(days=21)).replace(hour=18, minute=30)
     page.set_viewport_size(DESKTOP)
@@ -513,9 +504,9 @@ def test_venue_list_and_form_with_a_mistake_are_accessible(
 
 
 def test_qr_poster_is_accessible_and_has_the_code(
-    live_server, page, sign_in, axe_check, coordinator
+    live_server, page, sign_in, axe_check, coordinator, programme_with_key_questions
 ):
-    event = EventFactory(title="Listening event", programme=programme_with_key_questions())
+    event = EventFactory(title="Listening event", programme=programme_with_key_questions)
     sign_in(page, coordinator.username)
     page.goto(f"{live_server.url}{event.get_staff_url()}")
 

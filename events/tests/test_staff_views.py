@@ -5,10 +5,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from engagement.tests.factories import CommunityFactory, ProgrammeFactory
+from engagement.tests.factories import CommunityFactory
 from events.models import Debrief, Event, Venue
 from events.tests.factories import DebriefFactory, EventFactory, VenueFactory
-from feedback.models import KeyQuestion, ProgrammeKeyQuestion
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -18,13 +17,8 @@ def local(moment):
 
 
 @pytest.fixture
-def programme(db):
-    programme = ProgrammeFactory()
-    for position, question in enumerate(KeyQuestion.objects.order_by("workstream__position")):
-        ProgrammeKeyQuestion.objects.create(
-            programme=programme, key_question=question, position=position
-        )
-    return programme
+def programme(programme_with_key_questions):
+    return programme_with_key_questions
 
 
 @pytest.fixture

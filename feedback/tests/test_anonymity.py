@@ -22,11 +22,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import require_service
-from engagement.models import OutboxMessage
+from contacts.models import Attendee, ConsentMethod, ConsentPurpose, ConsentRecord, OutboxMessage
+from contacts.services.outbox import outbox_enqueue, outbox_send
+from contacts.services.sign_up import attendee_keep_in_touch
 from engagement.roles import Role
-from engagement.services import outbox_enqueue, outbox_send
-from events.models import Attendee, ConsentMethod, ConsentPurpose, ConsentRecord
-from events.services import attendee_keep_in_touch
 from events.tests.factories import EventFactory
 from feedback.models import (
     FeedbackItem,

@@ -5,7 +5,7 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
-from engagement.models import OutboxMessage
+from contacts.models import OutboxMessage
 from engagement.tests.factories import CommunityFactory, ProgrammeFactory
 from events.tests.factories import EventFactory
 from feedback.models import (

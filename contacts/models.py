@@ -1,0 +1,421 @@
+"""Contacts: members of the public who chose to leave contact details, what they
+consented to, the events they came to and were invited to, and the email outbox that
+every message, to the public or to staff, goes through.
+
+Contacts are the only people whose personal data the product holds. They are kept
+apart from feedback: no table links a contact to anything they said.
+"""
+
+import secrets
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from engagement.models import Community
+from events.models import Event
+
+PRIVACY_NOTICE_VERSION = "2026-11.2"
+
+
+def new_attendee_token() -> str:
+    # The key to a person's unsubscribe page, sent in every email's List-Unsubscribe
+    # header: long and unguessable, but it opens nothing else, since mail systems and
+    # forwarded emails expose it.
+    return secrets.token_urlsafe(24)
+
+
+def new_sign_up_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Ethnicity(models.TextChoices):
+    """The Office for National Statistics' 2021 Census categories for England and Wales."""
+
+    BANGLADESHI = "asian_bangladeshi", _("Asian: Bangladeshi")
+    CHINESE = "asian_chinese", _("Asian: Chinese")
+    INDIAN = "asian_indian", _("Asian: Indian")
+    PAKISTANI = "asian_pakistani", _("Asian: Pakistani")
+    OTHER_ASIAN = "asian_other", _("Asian: any other Asian background")
+    AFRICAN = "black_african", _("Black: African")
+    CARIBBEAN = "black_caribbean", _("Black: Caribbean")
+    OTHER_BLACK = "black_other", _("Black: any other Black, Black British or Caribbean background")
+    WHITE_AND_ASIAN = "mixed_white_asian", _("Mixed: White and Asian")
+    WHITE_AND_BLACK_AFRICAN = "mixed_white_black_african", _("Mixed: White and Black African")
+    WHITE_AND_BLACK_CARIBBEAN = "mixed_white_black_caribbean", _("Mixed: White and Black Caribbean")
+    OTHER_MIXED = "mixed_other", _("Mixed: any other Mixed or Multiple background")
+    WHITE_BRITISH = "white_british", _("White: English, Welsh, Scottish, Northern Irish or British")
+    WHITE_IRISH = "white_irish", _("White: Irish")
+    GYPSY_OR_IRISH_TRAVELLER = "white_gypsy_traveller", _("White: Gypsy or Irish Traveller")
+    ROMA = "white_roma", _("White: Roma")
+    OTHER_WHITE = "white_other", _("White: any other White background")
+    ARAB = "other_arab", _("Other ethnic group: Arab")
+    ANY_OTHER = "other_any", _("Other ethnic group: any other ethnic group")
+    PREFER_NOT_TO_SAY = "prefer_not_to_say", _("Prefer not to say")
+
+
+class AgeBand(models.TextChoices):
+    UNDER_18 = "under_18", _("Under 18")
+    AGE_18_24 = "18_24", _("18 to 24")
+    AGE_25_34 = "25_34", _("25 to 34")
+    AGE_35_44 = "35_44", _("35 to 44")
+    AGE_45_54 = "45_54", _("45 to 54")
+    AGE_55_64 = "55_64", _("55 to 64")
+    AGE_65_74 = "65_74", _("65 to 74")
+    AGE_75_PLUS = "75_plus", _("75 or over")
+    PREFER_NOT_TO_SAY = "prefer_not_to_say", _("Prefer not to say")
+
+
+class ConsentPurpose(models.TextChoices):
+    EMAIL_UPDATES = "email_updates", _("Email updates about events and what we did")
+    FOCUS_GROUP = "focus_group", _("Interest in joining the focus group")
+    LAY_OBSERVATION = "lay_observation", _("Interest in lay observation, such as custody visits")
+    DEMOGRAPHIC_DATA = "demographic_data", _("Keeping their community, ethnicity, age and area")
+
+
+class ConsentMethod(models.TextChoices):
+    ONLINE = "online", _("Online form")
+    PAPER = "paper", _("Paper form, entered by an officer")
+    IN_PERSON = "in_person", _("In person, recorded by an officer")
+
+
+class AttendeeQuerySet(models.QuerySet):
+    def not_erased(self):
+        return self.filter(erased_at__isnull=True)
+
+    def with_live_consent(self, purpose):
+        return self.not_erased().filter(
+            pk__in=ConsentRecord.objects.live().filter(purpose=purpose).values("attendee_id")
+        )
+
+    def opted_in_for_updates(self):
+        return self.with_live_consent(ConsentPurpose.EMAIL_UPDATES).exclude(email="")
+
+    def find_by_email(self, email: str):
+        if not email:
+            return None
+        return self.not_erased().filter(email__iexact=email).order_by("created_at").first()
+
+
+class Attendee(models.Model):
+    """A member of the public who chose to leave contact details."""
+
+    class Source(models.TextChoices):
+        ONLINE = "online", _("Online form")
+        PAPER = "paper", _("Paper form")
+        IN_PERSON = "in_person", _("In person")
+
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("email address"), max_length=254, blank=True)
+    phone = models.CharField(_("phone number"), max_length=30, blank=True)
+    communities = models.ManyToManyField(
+        Community, blank=True, related_name="attendees", verbose_name=_("communities")
+    )
+    ethnicity = models.CharField(
+        _("ethnic group"), max_length=40, choices=Ethnicity.choices, blank=True
+    )
+    age_band = models.CharField(_("age"), max_length=20, choices=AgeBand.choices, blank=True)
+    postcode_district = models.CharField(_("postcode area"), max_length=4, blank=True)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.ONLINE)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attendees_entered",
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_attendee_token)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_activity_at = models.DateTimeField(default=timezone.now)
+    purge_notice_sent_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+    events_attended = models.ManyToManyField(
+        Event, through="Attendance", blank=True, related_name="attendees"
+    )
+
+    objects = AttendeeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("attendee")
+        verbose_name_plural = _("attendees")
+        indexes = [models.Index(fields=["email"])]
+
+    def __str__(self):
+        if self.is_erased:
+            return str(_("Erased contact %(number)s") % {"number": self.pk})
+        return (
+            self.name
+            or self.email
+            or self.phone
+            or str(_("Contact %(number)s") % {"number": self.pk})
+        )
+
+    def get_staff_url(self):
+        return reverse("contacts:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
+    def live_consent_purposes(self) -> set[str]:
+        return set(self.consents.live().values_list("purpose", flat=True))
+
+    def may_be_emailed_for(self, purpose: str) -> bool:
+        """Asked by the outbox at the moment of sending: a withdrawal or an erasure
+        stops mail that was already queued."""
+        if self.is_erased or not self.email:
+            return False
+        if not purpose:
+            return True
+        return self.consents.live().filter(purpose=purpose).exists()
+
+
+class ConsentRecordQuerySet(models.QuerySet):
+    def live(self):
+        """Given, not withdrawn, and for email updates confirmed by the emailed link."""
+        return self.filter(withdrawn_at__isnull=True).exclude(
+            purpose=ConsentPurpose.EMAIL_UPDATES, confirmed_at__isnull=True
+        )
+
+    def awaiting_confirmation(self):
+        return self.filter(
+            purpose=ConsentPurpose.EMAIL_UPDATES,
+            withdrawn_at__isnull=True,
+            confirmed_at__isnull=True,
+        )
+
+
+class ConsentRecord(models.Model):
+    """One choice a person made: what they agreed to, which notice they were shown,
+    when, how, and whether they have taken it back."""
+
+    class WithdrawalMethod(models.TextChoices):
+        ONE_CLICK = "one_click", _("One-click unsubscribe from an email")
+        PREFERENCES = "preferences", _("Their preferences page")
+        STAFF = "staff", _("Recorded by an officer")
+        ERASURE = "erasure", _("They erased their data")
+        PURGE = "purge", _("Removed after a long time without activity")
+
+    attendee = models.ForeignKey(Attendee, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
+    notice_version = models.CharField(_("privacy notice version"), max_length=20)
+    given_at = models.DateTimeField(_("given"), default=timezone.now)
+    method = models.CharField(_("how"), max_length=20, choices=ConsentMethod.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawal_method = models.CharField(
+        max_length=20, choices=WithdrawalMethod.choices, blank=True
+    )
+
+    objects = ConsentRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["given_at"]
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+
+    def __str__(self):
+        return f"{self.get_purpose_display()} ({self.given_at:%Y-%m-%d})"
+
+    @property
+    def is_live(self) -> bool:
+        if self.withdrawn_at:
+            return False
+        return self.purpose != ConsentPurpose.EMAIL_UPDATES or self.confirmed_at is not None
+
+
+class PendingSignUpQuerySet(models.QuerySet):
+    def for_address(self, email: str):
+        return self.filter(email__iexact=email)
+
+    def expired(self, now=None):
+        since = (now or timezone.now()) - timedelta(days=settings.CONFIRMATION_LINK_DAYS)
+        return self.filter(created_at__lt=since)
+
+
+class PendingSignUp(models.Model):
+    """An online sign-up that gave an email address, waiting for the owner of that
+    address to open the emailed link and confirm. Until then nothing about any contact
+    changes, whoever filled in the form. Expired ones are deleted by the daily purge."""
+
+    token = models.CharField(max_length=64, unique=True, default=new_sign_up_token)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("email address"), max_length=254)
+    phone = models.CharField(_("phone number"), max_length=30, blank=True)
+    purposes = models.JSONField(_("choices"), default=list)
+    communities = models.ManyToManyField(
+        Community, blank=True, related_name="+", verbose_name=_("communities")
+    )
+    ethnicity = models.CharField(
+        _("ethnic group"), max_length=40, choices=Ethnicity.choices, blank=True
+    )
+    age_band = models.CharField(_("age"), max_length=20, choices=AgeBand.choices, blank=True)
+    postcode_district = models.CharField(_("postcode area"), max_length=4, blank=True)
+    notice_version = models.CharField(_("privacy notice version"), max_length=20)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
+
+    objects = PendingSignUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("sign-up waiting for confirmation")
+        verbose_name_plural = _("sign-ups waiting for confirmation")
+
+    def __str__(self):
+        return str(_("Sign-up %(number)s") % {"number": self.pk})
+
+    def purpose_labels(self) -> list[str]:
+        return [str(label) for value, label in ConsentPurpose.choices if value in self.purposes]
+
+
+class Attendance(models.Model):
+    attendee = models.ForeignKey(Attendee, on_delete=models.CASCADE, related_name="attendances")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="attendances")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["attendee", "event"], name="one_attendance_per_event")
+        ]
+
+    def __str__(self):
+        return f"{self.attendee_id} at {self.event}"
+
+
+class Invitation(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
+    attendee = models.ForeignKey(Attendee, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "attendee"], name="one_invitation_per_event")
+        ]
+
+    def __str__(self):
+        return f"{self.attendee_id} to {self.event}"
+
+
+# The outbox ------------------------------------------------------------------------
+
+
+class OutboxMessageQuerySet(models.QuerySet):
+    def due(self, now=None):
+        return self.filter(
+            status=OutboxMessage.Status.QUEUED, next_attempt_at__lte=now or timezone.now()
+        )
+
+    def stuck(self, *, older_than):
+        """Messages a worker claimed but never finished, e.g. because it was killed."""
+        return self.filter(status=OutboxMessage.Status.SENDING, claimed_at__lt=older_than)
+
+    def counts_by_status(self) -> dict:
+        counts = dict(self.values_list("status").annotate(count=models.Count("pk")))
+        return {status: counts.get(status, 0) for status in OutboxMessage.Status.values}
+
+    def backlog(self) -> dict:
+        """How much email is waiting, so monitoring can alert on a growing backlog."""
+        counts = self.counts_by_status()
+        oldest = (
+            self.filter(status=OutboxMessage.Status.QUEUED)
+            .order_by("created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        return {
+            "queued": counts[OutboxMessage.Status.QUEUED] + counts[OutboxMessage.Status.SENDING],
+            "failed": counts[OutboxMessage.Status.FAILED],
+            "oldest_queued_seconds": (
+                int((timezone.now() - oldest).total_seconds()) if oldest else 0
+            ),
+        }
+
+
+class OutboxMessage(models.Model):
+    """An email waiting to be sent, written in the same transaction as the change that
+    causes it, so that nothing is sent for a change that was rolled back and nothing
+    is lost if the broker loses the task that should send it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    # Random, so that the order of ids says nothing about the order messages were queued.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    consent_purpose = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text=_("The consent the recipient must hold when it is sent; empty for replies."),
+    )
+    # Empty for staff mail, such as safeguarding alerts and reminders to action owners.
+    attendee = models.ForeignKey(
+        Attendee,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
+    to_address = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=250)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    attachment_name = models.CharField(max_length=100, blank=True)
+    attachment_mimetype = models.CharField(max_length=100, blank=True)
+    attachment_content = models.TextField(blank=True)
+    message_id = models.CharField(max_length=200, unique=True)
+    unsubscribe_url = models.URLField(max_length=500, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # A message about an anonymous form, such as a safeguarding alert. Once it is sent,
+    # cancelled or failed, its times are cut to the hour (feedback.services), so that
+    # it cannot be paired with anything else that happened at the same moment.
+    from_anonymous_form = models.BooleanField(default=False)
+
+    objects = OutboxMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(
+                fields=["status"],
+                condition=models.Q(from_anonymous_form=True),
+                name="outbox_anonymous_form_status",
+            ),
+        ]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+
+    def __str__(self):
+        return f"{self.subject} ({self.get_status_display()})"
+
+    @property
+    def masked_address(self) -> str:
+        """Enough of the address to tell messages apart, without showing personal data."""
+        local, _at, domain = self.to_address.partition("@")
+        return f"{local[:1]}•••@{domain}" if domain else "•••"

@@ -1,0 +1,107 @@
+"""Giving, confirming and taking back consent."""
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+
+from contacts.models import (
+    PRIVACY_NOTICE_VERSION,
+    Attendee,
+    ConsentMethod,
+    ConsentPurpose,
+    ConsentRecord,
+)
+from contacts.services.links import CONFIRMATION_SALT, absolute_url, email_context
+from contacts.services.outbox import outbox_enqueue
+
+
+def consent_send_confirmation(attendee: Attendee, consent: ConsentRecord) -> None:
+    signed = signing.dumps({"consent": consent.pk}, salt=CONFIRMATION_SALT)
+    outbox_enqueue(
+        dedupe_key=f"confirm-updates:{consent.pk}",
+        to_address=attendee.email,
+        template="confirm_updates",
+        context={
+            **email_context(attendee),
+            "confirm_url": absolute_url("keep-in-touch-confirm", signed=signed),
+            "valid_days": settings.CONFIRMATION_LINK_DAYS,
+        },
+        attendee=attendee,
+    )
+
+
+def consent_give(
+    attendee: Attendee,
+    purpose: str,
+    *,
+    method: str,
+    recorded_by=None,
+    confirmed: bool = False,
+    given_at=None,
+    notice_version: str = PRIVACY_NOTICE_VERSION,
+) -> ConsentRecord:
+    """Record a consent unless the same one is already live or waiting for confirmation."""
+    current = attendee.consents.filter(purpose=purpose, withdrawn_at__isnull=True).last()
+    if current is not None and (current.is_live or not confirmed):
+        return current
+    now = timezone.now()
+    if current is not None:
+        current.withdrawn_at = now
+        current.withdrawal_method = ConsentRecord.WithdrawalMethod.PREFERENCES
+        current.save(update_fields=["withdrawn_at", "withdrawal_method"])
+    return ConsentRecord.objects.create(
+        attendee=attendee,
+        purpose=purpose,
+        notice_version=notice_version,
+        given_at=given_at or now,
+        method=method,
+        recorded_by=recorded_by,
+        confirmed_at=now if confirmed else None,
+    )
+
+
+@transaction.atomic
+def consent_withdraw(*, attendee: Attendee, purpose: str, method: str) -> int:
+    """Take back a consent. Withdrawing twice is harmless. Mail already queued for that
+    purpose will not go: the outbox checks consent again when it sends. Taking back
+    consent to keep demographic details deletes them."""
+    withdrawn = attendee.consents.filter(purpose=purpose, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now(), withdrawal_method=method
+    )
+    if purpose == ConsentPurpose.DEMOGRAPHIC_DATA:
+        attendee.ethnicity = ""
+        attendee.age_band = ""
+        attendee.postcode_district = ""
+        attendee.save(update_fields=["ethnicity", "age_band", "postcode_district"])
+        attendee.communities.clear()
+    return withdrawn
+
+
+@transaction.atomic
+def attendee_set_preferences(*, attendee: Attendee, purposes: set[str]) -> None:
+    """Their own preferences, on the page a short-lived emailed link opens."""
+    for purpose in (
+        ConsentPurpose.EMAIL_UPDATES,
+        ConsentPurpose.FOCUS_GROUP,
+        ConsentPurpose.LAY_OBSERVATION,
+    ):
+        if purpose in purposes:
+            # Reaching the page through an emailed link proves the address works.
+            consent_give(attendee, purpose, method=ConsentMethod.ONLINE, confirmed=True)
+        else:
+            consent_withdraw(
+                attendee=attendee,
+                purpose=purpose,
+                method=ConsentRecord.WithdrawalMethod.PREFERENCES,
+            )
+    attendee.last_activity_at = timezone.now()
+    attendee.purge_notice_sent_at = None
+    attendee.save(update_fields=["last_activity_at", "purge_notice_sent_at"])
+
+
+def attendee_record_activity(*, attendee: Attendee) -> None:
+    """The person showed they want to stay: restart the retention clock."""
+    attendee.last_activity_at = timezone.now()
+    attendee.purge_notice_sent_at = None
+    attendee.save(update_fields=["last_activity_at", "purge_notice_sent_at"])

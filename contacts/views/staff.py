@@ -1,0 +1,491 @@
+"""Staff pages about contacts: the people who chose to leave their details.
+
+Names, emails, phone numbers and demographics are shown only to people who may see
+personal data (Coordinators and Administrators). Every list, contact page and export
+they open is written to the audit log, and none of those pages may be cached. Leaders
+see counts only, on the contact numbers page, where small numbers are suppressed.
+"""
+
+import csv
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from contacts.filters import ContactFilter, ContactStatus, InviteFilter, contacts_with_status
+from contacts.forms import AttendanceForm, ContactEditForm, PaperContactForm, WithdrawalForm
+from contacts.models import (
+    PRIVACY_NOTICE_VERSION,
+    AgeBand,
+    Attendee,
+    ConsentPurpose,
+    ConsentRecord,
+    Ethnicity,
+)
+from contacts.services.consent import consent_withdraw
+from contacts.services.invitations import attendance_record, event_invite
+from contacts.services.records import attendee_update
+from contacts.services.sign_up import attendee_keep_in_touch
+from engagement.models import AuditLogEntry, Community
+from engagement.roles import Capability, can, capability_required
+from engagement.services import audit_record
+from engagement.statistics import suppress
+from events.models import Event
+
+CONTACTS_PER_PAGE = 50
+EXPORT_CHUNK_SIZE = 500
+
+
+# Reading contacts ------------------------------------------------------------------
+
+
+def _contacts_for_list():
+    """Every contact with what the list shows, in a fixed number of queries."""
+    return (
+        contacts_with_status(Attendee.objects.all())
+        .prefetch_related(
+            Prefetch(
+                "consents",
+                queryset=ConsentRecord.objects.live().order_by("purpose", "pk"),
+                to_attr="live_consents",
+            ),
+            Prefetch("communities", queryset=Community.objects.order_by("name")),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    """One contact as a line of the list or the export. Communities are part of the
+    details kept with demographic consent, so they are left out once it is withdrawn."""
+
+    attendee: Attendee
+    status: str
+    agreed_to: list[str]
+    communities: list[str]
+
+
+def _row(attendee: Attendee) -> ContactRow:
+    live = {consent.purpose for consent in attendee.live_consents}
+    demographics_live = ConsentPurpose.DEMOGRAPHIC_DATA in live
+    return ContactRow(
+        attendee=attendee,
+        status=str(ContactStatus(attendee.contact_status).label),
+        agreed_to=[str(purpose.label) for purpose in ConsentPurpose if purpose in live],
+        communities=[c.name for c in attendee.communities.all()] if demographics_live else [],
+    )
+
+
+def _audit_subject(what: str, contact_filter) -> str:
+    filters = contact_filter.describe()
+    return f"{what}; filters: {filters}" if filters else what
+
+
+def _query_without(request, *names) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+@never_cache
+@capability_required(Capability.VIEW_PERSONAL_DATA)
+def contact_list(request):
+    contact_filter = ContactFilter(request.GET, queryset=_contacts_for_list())
+    page = Paginator(contact_filter.qs, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
+    audit_record(
+        request=request,
+        action=AuditLogEntry.Action.VIEWED_LIST,
+        subject=_audit_subject(f"contacts, page {page.number}", contact_filter),
+    )
+    query = _query_without(request, "page")
+    return render(
+        request,
+        "contacts/staff_list.html",
+        {
+            "filter": contact_filter,
+            "page": page,
+            "rows": [_row(attendee) for attendee in page.object_list],
+            "query_without_page": query,
+            "filters_in_use": bool(contact_filter.describe()),
+            "can_add": can(request.user, Capability.MANAGE_EVENTS),
+        },
+    )
+
+
+def _csv_cell(value) -> str:
+    """Text as a spreadsheet will show it, never run: a cell that starts like a formula
+    (=, +, -, @) gets a leading apostrophe. Names and phone numbers come from the public."""
+    text = str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return f"'{text}"
+    return text
+
+
+@never_cache
+@capability_required(Capability.VIEW_PERSONAL_DATA)
+def contact_export(request):
+    """The filtered list as a CSV file. Erased contacts hold nothing, so they are left out."""
+    contact_filter = ContactFilter(request.GET, queryset=_contacts_for_list().not_erased())
+    audit_record(
+        request=request,
+        action=AuditLogEntry.Action.EXPORTED,
+        subject=_audit_subject("contacts CSV export", contact_filter),
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="contacts-{timezone.localdate():%Y-%m-%d}.csv"'
+    )
+    # A byte order mark, so that Excel reads names with accents correctly.
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Name"),
+            _("Email address"),
+            _("Phone number"),
+            _("Agreed to"),
+            _("Communities"),
+            _("How we got their details"),
+            _("Added"),
+            _("Status"),
+        ]
+    )
+    for attendee in contact_filter.qs.iterator(chunk_size=EXPORT_CHUNK_SIZE):
+        row = _row(attendee)
+        writer.writerow(
+            [
+                _csv_cell(cell)
+                for cell in (
+                    attendee.name,
+                    attendee.email,
+                    attendee.phone,
+                    "; ".join(row.agreed_to),
+                    "; ".join(row.communities),
+                    attendee.get_source_display(),
+                    f"{timezone.localtime(attendee.created_at):%Y-%m-%d}",
+                    row.status,
+                )
+            ]
+        )
+    return response
+
+
+@never_cache
+@capability_required(Capability.VIEW_PERSONAL_DATA)
+def contact_detail(request, pk):
+    attendee = get_object_or_404(
+        contacts_with_status(Attendee.objects.select_related("entered_by")), pk=pk
+    )
+    audit_record(
+        request=request, action=AuditLogEntry.Action.VIEWED_CONTACT, subject=f"contact {pk}"
+    )
+    consents = list(attendee.consents.select_related("recorded_by").order_by("given_at", "pk"))
+    live = {consent.purpose for consent in consents if consent.is_live}
+    can_manage_events = can(request.user, Capability.MANAGE_EVENTS)
+    return render(
+        request,
+        "contacts/staff_detail.html",
+        {
+            "attendee": attendee,
+            "status_label": ContactStatus(attendee.contact_status).label,
+            "consents": consents,
+            "demographics_live": ConsentPurpose.DEMOGRAPHIC_DATA in live,
+            "communities": attendee.communities.order_by("name"),
+            "attendances": attendee.attendances.select_related("event").order_by(
+                "-event__starts_at"
+            ),
+            "invitations": attendee.invitations.select_related("event", "invited_by").order_by(
+                "-created_at"
+            ),
+            "emails": attendee.messages.only(
+                "subject", "status", "to_address", "created_at", "sent_at", "attendee_id"
+            ).order_by("-created_at"),
+            "attendance_form": AttendanceForm(attendee=attendee)
+            if can_manage_events and not attendee.is_erased
+            else None,
+            "can_edit": not attendee.is_erased and can(request.user, Capability.EDIT_CONTACTS),
+        },
+    )
+
+
+# Changing contacts -----------------------------------------------------------------
+
+
+def _refuse_erased(request, attendee) -> bool:
+    if attendee.is_erased:
+        messages.error(request, _("This contact's details were erased, so nothing can change."))
+        return True
+    return False
+
+
+@never_cache
+@capability_required(Capability.EDIT_CONTACTS)
+def contact_edit(request, pk):
+    attendee = get_object_or_404(Attendee, pk=pk)
+    if _refuse_erased(request, attendee):
+        return redirect(attendee.get_staff_url())
+    heading_name = str(attendee)
+    live = attendee.live_consent_purposes()
+    form = ContactEditForm(
+        request.POST if request.method == "POST" else None,
+        instance=attendee,
+        demographics_allowed=ConsentPurpose.DEMOGRAPHIC_DATA in live,
+        gets_email=ConsentPurpose.EMAIL_UPDATES in live
+        or attendee.consents.awaiting_confirmation().exists(),
+    )
+    if request.method == "POST" and form.is_valid():
+        changed = form.changed_data
+        attendee_update(form=form, by=request.user)
+        audit_record(
+            request=request,
+            action=AuditLogEntry.Action.CHANGED_CONTACT,
+            subject=f"contact {pk}: {', '.join(changed) or 'no change'}",
+        )
+        messages.success(request, _("Your changes are saved."))
+        return redirect(attendee.get_staff_url())
+    if request.method != "POST":
+        audit_record(
+            request=request, action=AuditLogEntry.Action.VIEWED_CONTACT, subject=f"contact {pk}"
+        )
+    return render(
+        request,
+        "contacts/staff_edit.html",
+        {"form": form, "attendee": attendee, "heading_name": heading_name},
+    )
+
+
+@never_cache
+@capability_required(Capability.VIEW_PERSONAL_DATA)
+@capability_required(Capability.MANAGE_EVENTS)
+def contact_create(request):
+    """Type in a paper form, or details someone gave an officer in person."""
+    form = PaperContactForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        already_known = Attendee.objects.find_by_email(data["email"]) is not None
+        attendee = attendee_keep_in_touch(
+            name=data["name"],
+            email=data["email"],
+            phone=data["phone"],
+            purposes=form.chosen_purposes(),
+            communities=data["communities"],
+            ethnicity=data["ethnicity"],
+            age_band=data["age_band"],
+            postcode_district=data["postcode_district"],
+            method=data["method"],
+            recorded_by=request.user,
+        )
+        audit_record(
+            request=request,
+            action=AuditLogEntry.Action.ADDED_CONTACT,
+            subject=f"contact {attendee.pk}" + (" (already known)" if already_known else ""),
+        )
+        if already_known:
+            messages.success(
+                request,
+                _("They were already a contact with this address, so their record is updated."),
+            )
+        else:
+            messages.success(request, _("The contact is saved."))
+        return redirect(attendee.get_staff_url())
+    return render(
+        request,
+        "contacts/staff_new.html",
+        {"form": form, "notice_version": PRIVACY_NOTICE_VERSION},
+    )
+
+
+def _first_error(form) -> str:
+    return next(iter(form.errors.values()))[0]
+
+
+@require_POST
+@capability_required(Capability.VIEW_PERSONAL_DATA)
+@capability_required(Capability.MANAGE_EVENTS)
+def contact_record_attendance(request, pk):
+    attendee = get_object_or_404(Attendee, pk=pk)
+    if _refuse_erased(request, attendee):
+        return redirect(attendee.get_staff_url())
+    form = AttendanceForm(request.POST, attendee=attendee)
+    if not form.is_valid():
+        messages.error(request, _first_error(form))
+        return redirect(attendee.get_staff_url())
+    event = form.cleaned_data["event"]
+    attendance_record(attendee=attendee, event=event)
+    audit_record(
+        request=request,
+        action=AuditLogEntry.Action.CHANGED_CONTACT,
+        subject=f"contact {pk}: attended event {event.pk}",
+    )
+    messages.success(request, _("Recorded that they came to %(event)s.") % {"event": event.title})
+    return redirect(attendee.get_staff_url())
+
+
+@require_POST
+@capability_required(Capability.EDIT_CONTACTS)
+def contact_withdraw_consent(request, pk):
+    """Someone told an officer, wrote or phoned to take back one of their choices."""
+    attendee = get_object_or_404(Attendee, pk=pk)
+    if _refuse_erased(request, attendee):
+        return redirect(attendee.get_staff_url())
+    form = WithdrawalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _first_error(form))
+        return redirect(attendee.get_staff_url())
+    purpose = form.cleaned_data["purpose"]
+    withdrawn = consent_withdraw(
+        attendee=attendee, purpose=purpose, method=ConsentRecord.WithdrawalMethod.STAFF
+    )
+    label = ConsentPurpose(purpose).label
+    if withdrawn:
+        audit_record(
+            request=request,
+            action=AuditLogEntry.Action.CHANGED_CONTACT,
+            subject=f"contact {pk}: withdrew {purpose}",
+        )
+        messages.success(
+            request, _("Recorded: they no longer agree to %(what)s.") % {"what": label}
+        )
+    else:
+        messages.info(
+            request, _("They had not agreed to %(what)s, so nothing changed.") % {"what": label}
+        )
+    return redirect(attendee.get_staff_url())
+
+
+# Counts for everyone who plans engagement ------------------------------------------
+
+
+def _single_count(label: str, count: int):
+    """One headline number, shown only if it is at least the threshold."""
+    return suppress({label: count}, total=count).cells[0]
+
+
+def _demographic_table(counts: dict, labels, *, total: int, counted: int):
+    """A table over `labels`, plus "not given" for everyone else, so it adds up to total."""
+    cells = {str(label): counts.get(value, 0) for value, label in labels}
+    cells[_("Not given")] = total - counted
+    return suppress(cells, total=total)
+
+
+@capability_required(Capability.VIEW_CONTACT_COUNTS)
+def contact_counts(request):
+    """How many people we can reach, and who they are, as counts only. The demographic
+    tables count only people whose consent to keep those details is live."""
+    people = Attendee.objects.not_erased()
+    total = people.count()
+    headline = [
+        _single_count(_("Contacts"), total),
+        _single_count(_("Get email updates"), people.opted_in_for_updates().count()),
+        _single_count(
+            _("Interested in the focus group"),
+            people.with_live_consent(ConsentPurpose.FOCUS_GROUP).count(),
+        ),
+        _single_count(
+            _("Interested in lay observation"),
+            people.with_live_consent(ConsentPurpose.LAY_OBSERVATION).count(),
+        ),
+    ]
+
+    consented = people.with_live_consent(ConsentPurpose.DEMOGRAPHIC_DATA)
+    by_ethnicity = dict(
+        consented.exclude(ethnicity="").values_list("ethnicity").annotate(n=Count("pk"))
+    )
+    by_age = dict(consented.exclude(age_band="").values_list("age_band").annotate(n=Count("pk")))
+    by_community = dict(
+        Community.objects.annotate(
+            n=Count("attendees", filter=Q(attendees__in=consented), distinct=True)
+        ).values_list("pk", "n")
+    )
+    in_a_community = consented.filter(communities__isnull=False).distinct().count()
+    communities = Community.objects.order_by("name").values_list("pk", "name")
+
+    return render(
+        request,
+        "contacts/staff_counts.html",
+        {
+            "headline": headline,
+            "by_community": _demographic_table(
+                by_community, communities, total=total, counted=in_a_community
+            ),
+            "by_ethnicity": _demographic_table(
+                by_ethnicity,
+                Ethnicity.choices,
+                total=total,
+                counted=sum(by_ethnicity.values()),
+            ),
+            "by_age": _demographic_table(
+                by_age, AgeBand.choices, total=total, counted=sum(by_age.values())
+            ),
+            "suppressed_label": suppress({}, total=0).suppressed_label,
+            "can_see_contacts": can(request.user, Capability.VIEW_PERSONAL_DATA),
+        },
+    )
+
+
+# Inviting contacts to an event -----------------------------------------------------
+
+
+@capability_required(Capability.MANAGE_EVENTS)
+def event_invite_view(request, pk):
+    """Invite people who get email updates, all of them or those in a community or with
+    an interest. The page says how many first; only counts are shown, never names."""
+    event = get_object_or_404(Event.objects.select_related("focus_community"), pk=pk)
+    if request.method == "POST":
+        data = request.POST
+    elif request.GET:
+        data = request.GET
+    else:
+        data = {"community": event.focus_community_id or ""}
+    invite_filter = InviteFilter(data, queryset=Attendee.objects.all())
+    filters_valid = invite_filter.is_valid()
+
+    if request.method == "POST":
+        if not event.can_take_invitations():
+            messages.error(request, _("This event is over or cancelled, so nobody can be invited."))
+            return redirect(event.get_staff_url())
+        if not filters_valid:
+            # Never fall back to inviting everyone because a choice was not understood.
+            messages.error(request, _("Choose who to invite again."))
+            return redirect("contacts:invite", pk=event.pk)
+        invited = event_invite(event=event, attendees=invite_filter.qs, by=request.user)
+        if invited:
+            messages.success(
+                request,
+                ngettext(
+                    "Invitations are on their way to %(count)d person.",
+                    "Invitations are on their way to %(count)d people.",
+                    invited,
+                )
+                % {"count": invited},
+            )
+        else:
+            messages.info(request, _("Nobody new to invite: everyone who matches is invited."))
+        return redirect(event.get_staff_url())
+
+    matching = invite_filter.qs.opted_in_for_updates() if filters_valid else Attendee.objects.none()
+    matching_count = matching.count()
+    already_count = matching.filter(pk__in=event.invitations.values("attendee_id")).count()
+    return render(
+        request,
+        "contacts/staff_invite.html",
+        {
+            "event": event,
+            "filter": invite_filter,
+            "filters_valid": filters_valid,
+            "matching_count": matching_count,
+            "already_count": already_count,
+            "to_invite_count": matching_count - already_count,
+            "invitable": event.can_take_invitations(),
+        },
+    )
