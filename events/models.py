@@ -114,6 +114,9 @@ class EventQuerySet(models.QuerySet):
     def for_staff_list(self):
         return self.select_related("programme", "focus_community", "venue", "lead_organiser")
 
+    def for_staff_page(self):
+        return self.for_staff_list().select_related("debrief")
+
     def with_costs(self):
         return self.annotate(
             cost_total=Coalesce("venue_hire_cost", ZERO_POUNDS)

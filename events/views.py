@@ -2,7 +2,6 @@ from datetime import timedelta
 
 import segno
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from engagement.models import Programme
 from engagement.roles import Capability, can, capability_required
+from events.access import get_event_for
 from events.calendar import calendar_for_events
 from events.filters import EventFilter
 from events.forms import DebriefForm, EventCancelForm, EventForm, EventHeldForm, VenueForm
@@ -29,21 +29,6 @@ from events.services import (
 EVENTS_PER_PAGE = 25
 # Calendar apps keep what they already have; recent past events stay so they show as held.
 PAST_EVENTS_IN_FEED = timedelta(days=90)
-
-
-def _get_event_for_staff(pk) -> Event:
-    return get_object_or_404(
-        Event.objects.select_related(
-            "programme", "focus_community", "venue", "lead_organiser", "debrief"
-        ),
-        pk=pk,
-    )
-
-
-def _get_event_for_editing(request, pk) -> Event:
-    if not can(request.user, Capability.MANAGE_EVENTS):
-        raise PermissionDenied
-    return _get_event_for_staff(pk)
 
 
 # Staff pages -----------------------------------------------------------------------
@@ -74,7 +59,7 @@ def event_list(request):
 
 @capability_required(Capability.VIEW_EVENTS)
 def event_detail(request, pk):
-    event = _get_event_for_staff(pk)
+    event = get_event_for(request, pk, capability=Capability.VIEW_EVENTS)
     officers = list(event.officers_attending.order_by("first_name", "last_name"))
     return render(
         request,
@@ -111,7 +96,7 @@ def event_create(request):
 
 @capability_required(Capability.MANAGE_EVENTS)
 def event_edit(request, pk):
-    event = _get_event_for_editing(request, pk)
+    event = get_event_for(request, pk, capability=Capability.MANAGE_EVENTS)
     form = EventForm(request.POST if request.method == "POST" else None, instance=event)
     if request.method == "POST" and form.is_valid():
         event_save(form=form, by=request.user)
@@ -122,7 +107,7 @@ def event_edit(request, pk):
 
 @capability_required(Capability.MANAGE_EVENTS)
 def event_cancel_view(request, pk):
-    event = _get_event_for_editing(request, pk)
+    event = get_event_for(request, pk, capability=Capability.MANAGE_EVENTS)
     if event.is_held:
         messages.error(request, _("This event has already been held, so it cannot be cancelled."))
         return redirect(event.get_staff_url())
@@ -139,7 +124,7 @@ def event_cancel_view(request, pk):
 
 @capability_required(Capability.MANAGE_EVENTS)
 def event_mark_held_view(request, pk):
-    event = _get_event_for_editing(request, pk)
+    event = get_event_for(request, pk, capability=Capability.MANAGE_EVENTS)
     if event.is_cancelled:
         messages.error(request, _("This event was cancelled, so it cannot be marked as held."))
         return redirect(event.get_staff_url())
@@ -156,7 +141,7 @@ def event_mark_held_view(request, pk):
 
 @capability_required(Capability.MANAGE_EVENTS)
 def event_debrief(request, pk):
-    event = _get_event_for_editing(request, pk)
+    event = get_event_for(request, pk, capability=Capability.MANAGE_EVENTS)
     debrief = getattr(event, "debrief", None) or Debrief(event=event)
     form = DebriefForm(request.POST if request.method == "POST" else None, instance=debrief)
     if request.method == "POST" and form.is_valid():
@@ -168,7 +153,7 @@ def event_debrief(request, pk):
 
 @capability_required(Capability.VIEW_EVENTS)
 def event_poster(request, pk):
-    event = _get_event_for_staff(pk)
+    event = get_event_for(request, pk, capability=Capability.VIEW_EVENTS)
     feedback_url = event.feedback_url()
     qr_svg = segno.make(feedback_url, error="m").svg_inline(
         scale=8, border=4, title=_("QR code for the feedback form")

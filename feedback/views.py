@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from engagement.models import Programme
 from engagement.ratelimit import too_many
 from engagement.roles import Capability, can, capability_required
+from events.access import get_event_for
 from events.models import Event
 from feedback import analysis
 from feedback.filters import FeedbackFilter
@@ -255,17 +256,13 @@ def item_detail(request, pk):
 # Staff: capturing feedback at and after events ------------------------------------
 
 
-def _get_event(pk) -> Event:
-    return get_object_or_404(Event.objects.select_related("programme", "focus_community"), pk=pk)
-
-
 @never_cache
 @capability_required(Capability.MANAGE_FEEDBACK)
 def live_notes(request, pk):
     """Taking notes at the back of a hall. Without JavaScript it is a plain form; with
     it, points typed offline wait in the browser and are sent when the connection
     returns, each with a reference so a resend never stores it twice."""
-    event = _get_event(pk)
+    event = get_event_for(request, pk, capability=Capability.MANAGE_FEEDBACK)
     wants_json = "application/json" in request.headers.get("Accept", "")
     form = LiveNoteForm(
         request.POST if request.method == "POST" else None,
@@ -311,7 +308,7 @@ def _note_as_json(item: FeedbackItem) -> dict:
 
 @capability_required(Capability.MANAGE_FEEDBACK)
 def paper_form(request, pk):
-    event = _get_event(pk)
+    event = get_event_for(request, pk, capability=Capability.MANAGE_FEEDBACK)
     return render(
         request,
         "feedback/paper_form.html",
@@ -323,7 +320,7 @@ def paper_form(request, pk):
 @capability_required(Capability.MANAGE_FEEDBACK)
 def transcribe(request, pk):
     """One paper form per screen: a box per question, then save and next."""
-    event = _get_event(pk)
+    event = get_event_for(request, pk, capability=Capability.MANAGE_FEEDBACK)
     questions = _programme_questions(event.programme)
     if request.method == "POST":
         form = PaperFormTranscriptionForm(request.POST, key_questions=questions)

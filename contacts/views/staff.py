@@ -38,7 +38,7 @@ from engagement.models import AuditLogEntry, Community
 from engagement.roles import Capability, can, capability_required
 from engagement.services import audit_record
 from engagement.statistics import suppress
-from events.models import Event
+from events.access import get_event_for
 
 CONTACTS_PER_PAGE = 50
 EXPORT_CHUNK_SIZE = 500
@@ -440,7 +440,7 @@ def contact_counts(request):
 def event_invite_view(request, pk):
     """Invite people who get email updates, all of them or those in a community or with
     an interest. The page says how many first; only counts are shown, never names."""
-    event = get_object_or_404(Event.objects.select_related("focus_community"), pk=pk)
+    event = get_event_for(request, pk, capability=Capability.MANAGE_EVENTS)
     if request.method == "POST":
         data = request.POST
     elif request.GET:

@@ -310,7 +310,9 @@ def test_two_step_sign_in_set_up_then_used(
 
     sign_in(page, coordinator.username)
 
-    expect(page).to_have_url(re.compile(r"/accounts/two-factor/setup/\?next=%2Faccounts%2Fhome%2F$"))
+    expect(page).to_have_url(
+        re.compile(r"/accounts/two-factor/setup/\?next=%2Faccounts%2Fhome%2F$")
+    )
     expect(page.get_by_role("heading", level=1)).to_have_text("Set up two-step sign-in")
     qr_code = page.locator(".qr-code svg")
     expect(qr_code).to_be_visible()
@@ -333,7 +335,9 @@ def test_two_step_sign_in_set_up_then_used(
     sign_out(page)
     sign_in(page, coordinator.username)
 
-    expect(page).to_have_url(re.compile(r"/accounts/two-factor/verify/\?next=%2Faccounts%2Fhome%2F$"))
+    expect(page).to_have_url(
+        re.compile(r"/accounts/two-factor/verify/\?next=%2Faccounts%2Fhome%2F$")
+    )
     expect(page.get_by_role("heading", level=1)).to_have_text("Enter your sign-in code")
     axe_check(page, "two-step code")
 
