@@ -98,9 +98,18 @@ def administrator(db):
 def programme_with_key_questions(db):
     """A programme asking the four Police Race Action Plan questions, in order. The
     questions belong to the feedback app; events' tests reach them through this."""
+    from importlib import import_module
+
+    from django.apps import apps
+
     from engagement.tests.factories import ProgrammeFactory
     from feedback.models import KeyQuestion, ProgrammeKeyQuestion
 
+    if not KeyQuestion.objects.exists():
+        # Browser journeys empty the database after each test; the feedback app's
+        # migration made the questions, so its own code makes them again.
+        migration = import_module("feedback.migrations.0002_race_action_plan_taxonomy")
+        migration.create_taxonomy(apps, None)
     programme = ProgrammeFactory(name="Race Action Plan listening events")
     for position, question in enumerate(KeyQuestion.objects.order_by("workstream__position")):
         ProgrammeKeyQuestion.objects.create(

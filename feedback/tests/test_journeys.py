@@ -50,7 +50,7 @@ def taxonomy():
     make. Transactional tests empty the database after each test, so they are made
     again here, by the migrations' own code."""
     import_module("feedback.migrations.0002_race_action_plan_taxonomy").create_taxonomy(apps, None)
-    import_module("feedback.migrations.0005_starter_safeguarding_terms").add_terms(apps, None)
+    import_module("feedback.migrations.0003_starter_safeguarding_terms").add_terms(apps, None)
 
 
 def programme_with_key_questions():
