@@ -18,7 +18,7 @@ from contacts.models import (
     ConsentRecord,
     Ethnicity,
 )
-from contacts.services.consent import consent_withdraw
+from contacts.services.consent import attendee_record_activity, consent_withdraw
 from contacts.services.invitations import attendance_record
 from contacts.services.sign_up import attendee_keep_in_touch, sign_up_submit
 from engagement.demo import PROGRAMME_NAME
@@ -145,9 +145,8 @@ def seed_contacts(randomness: random.Random, events: list[Event], recorded_by) -
             )
         # Age the record, as if it had been entered when the person signed up.
         last_activity_at = created_at + timedelta(days=randomness.randint(0, 30))
-        Attendee.objects.filter(pk=attendee.pk).update(
-            created_at=created_at, last_activity_at=last_activity_at
-        )
+        Attendee.objects.filter(pk=attendee.pk).update(created_at=created_at)
+        attendee_record_activity(attendee=attendee, at=last_activity_at)
         attendee.consents.update(given_at=created_at, confirmed_at=created_at)
         attendee.consents.filter(withdrawn_at__isnull=False).update(withdrawn_at=last_activity_at)
     # A few people signed up online and have not opened the emailed link yet.

@@ -1,58 +1,17 @@
 """Filters for the staff contact pages. Only choices from lists (never free text), so
-the query string kept in the audit log never holds anyone's personal data."""
+the query string kept in the audit log never holds anyone's personal data. What each
+choice matches is decided by the contact querysets in contacts.models."""
 
 import django_filters
+from crispy_forms.layout import HTML, Column, Row
 from django import forms
-from django.db import models
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from contacts.models import Attendance, Attendee, ConsentPurpose, ConsentRecord
+from contacts.forms import EventChoiceField, fields_only_helper
+from contacts.models import Attendee, ConsentPurpose, ContactStatus
 from engagement.models import Community
 from events.models import Event
-
-
-class ContactStatus(models.TextChoices):
-    AWAITING = "awaiting", _("Awaiting confirmation")
-    SUBSCRIBED = "subscribed", _("Subscribed to updates")
-    NOT_SUBSCRIBED = "not_subscribed", _("Not subscribed")
-    ERASED = "erased", _("Erased")
-
-
-def contacts_with_status(queryset=None):
-    """Contacts with `contact_status` worked out in the database, so the list can be
-    filtered by it and shown without a query per person."""
-    queryset = Attendee.objects.all() if queryset is None else queryset
-    live_updates = ConsentRecord.objects.live().filter(
-        attendee=OuterRef("pk"), purpose=ConsentPurpose.EMAIL_UPDATES
-    )
-    awaiting = ConsentRecord.objects.awaiting_confirmation().filter(attendee=OuterRef("pk"))
-    return queryset.annotate(
-        contact_status=Case(
-            When(erased_at__isnull=False, then=Value(ContactStatus.ERASED.value)),
-            When(Exists(live_updates), then=Value(ContactStatus.SUBSCRIBED.value)),
-            When(Exists(awaiting), then=Value(ContactStatus.AWAITING.value)),
-            default=Value(ContactStatus.NOT_SUBSCRIBED.value),
-        )
-    )
-
-
-def _with_live(purpose):
-    return Q(pk__in=ConsentRecord.objects.live().filter(purpose=purpose).values("attendee_id"))
-
-
-def in_community(queryset, community):
-    """Only people who let us keep their community are matched by it."""
-    return queryset.filter(_with_live(ConsentPurpose.DEMOGRAPHIC_DATA)).filter(
-        pk__in=Attendee.communities.through.objects.filter(community=community).values(
-            "attendee_id"
-        )
-    )
-
-
-class EventChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, event):
-        return f"{event.title} ({event.starts_at:%-d %b %Y})"
 
 
 class EventChoiceFilter(django_filters.ModelChoiceFilter):
@@ -78,10 +37,10 @@ class CommunityAndInterestFilter(django_filters.FilterSet):
         fields = []
 
     def filter_community(self, queryset, name, value):
-        return in_community(queryset, value)
+        return queryset.in_community(value)
 
     def filter_interest(self, queryset, name, value):
-        return queryset.filter(_with_live(value))
+        return queryset.with_live_consent(value)
 
     def describe(self) -> str:
         """The filters in use, by id and code only, for the audit log."""
@@ -93,6 +52,17 @@ class CommunityAndInterestFilter(django_filters.FilterSet):
                 continue
             chosen.append(f"{name}={getattr(value, 'pk', value)}")
         return ", ".join(chosen)
+
+
+class ContactFilterForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = fields_only_helper(
+            Row(
+                *(Column(name, css_class="col-sm-6 col-lg-3") for name in self.fields),
+                css_class="g-2",
+            )
+        )
 
 
 class ContactFilter(CommunityAndInterestFilter):
@@ -109,8 +79,29 @@ class ContactFilter(CommunityAndInterestFilter):
         field_name="contact_status",
     )
 
+    class Meta(CommunityAndInterestFilter.Meta):
+        form = ContactFilterForm
+
     def filter_event(self, queryset, name, value):
-        return queryset.filter(pk__in=Attendance.objects.filter(event=value).values("attendee_id"))
+        return queryset.attended(value)
+
+
+class InviteFilterForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = fields_only_helper(
+            Row(
+                Column("community", css_class="col-sm-6"),
+                Column("interest", css_class="col-sm-6"),
+                css_class="g-2",
+            ),
+            HTML(
+                format_html(
+                    '<p class="form-text">{}</p>',
+                    _("A community matches only people who let us keep their community."),
+                )
+            ),
+        )
 
 
 class InviteFilter(CommunityAndInterestFilter):
@@ -125,3 +116,6 @@ class InviteFilter(CommunityAndInterestFilter):
         empty_label=_("Nothing else needed"),
         method="filter_interest",
     )
+
+    class Meta(CommunityAndInterestFilter.Meta):
+        form = InviteFilterForm

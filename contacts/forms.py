@@ -5,11 +5,13 @@ worded for the officer."""
 import copy
 import re
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from contacts.filters import EventChoiceField
 from contacts.models import AgeBand, Attendee, ConsentMethod, ConsentPurpose, Ethnicity
 from engagement.forms import OptionalLabelsMixin
 from engagement.models import Community
@@ -18,11 +20,42 @@ from events.models import Event
 PHONE_CHARACTERS = re.compile(r"^[0-9 +()\-]+$")
 POSTCODE_DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
 
+
+class Section(Fieldset):
+    """A part of a long form: its fields in a fieldset whose legend reads as a heading,
+    with an optional hint under it."""
+
+    template = "contacts/includes/form_section.html"
+
+    def __init__(self, legend, *fields, hint="", **kwargs):
+        super().__init__(legend, *fields, **kwargs)
+        self.hint = hint
+
+
+def fields_only_helper(*layout) -> FormHelper:
+    """Crispy renders the fields, in `layout` if one is given, and the template keeps
+    the <form> tag, the CSRF token, the error summary and the buttons."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    # Errors in paragraphs, as as_crispy_field and the rest of the site render them.
+    helper.error_text_inline = False
+    if layout:
+        helper.layout = Layout(*layout)
+    return helper
+
+
+class EventChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, event):
+        return f"{event.title} ({event.starts_at:%-d %b %Y})"
+
+
 INTEREST_FIELDS = {
     "wants_updates": ConsentPurpose.EMAIL_UPDATES,
     "wants_focus_group": ConsentPurpose.FOCUS_GROUP,
     "wants_lay_observation": ConsentPurpose.LAY_OBSERVATION,
 }
+DEMOGRAPHIC_FIELDS = ("communities", "ethnicity", "age_band", "postcode_district")
 
 
 class KeepInTouchForm(OptionalLabelsMixin, forms.Form):
@@ -98,6 +131,38 @@ class KeepInTouchForm(OptionalLabelsMixin, forms.Form):
         error_messages={"max_length": _("Enter only the first part, for example M14.")},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = fields_only_helper(*self.sections())
+
+    def sections(self) -> list:
+        return [
+            Section(
+                _("How can we reach you?"),
+                "name",
+                "email",
+                "phone",
+                hint=_("Give an email address, a phone number, or both."),
+                css_class="mb-4",
+            ),
+            Section(
+                _("What would you like?"),
+                *INTEREST_FIELDS,
+                hint=_("Choose as many as you like. You can change your mind at any time."),
+                css_class="mb-4",
+            ),
+            Section(
+                _("About you (optional)"),
+                "share_demographics",
+                *DEMOGRAPHIC_FIELDS,
+                hint=_(
+                    "This helps us see whether we are reaching every community. "
+                    "You can skip all of it."
+                ),
+                css_class="mb-4",
+            ),
+        ]
+
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
         digits = re.sub(r"\D", "", phone)
@@ -149,6 +214,10 @@ class PreferencesForm(forms.Form):
     wants_focus_group = KeepInTouchForm.base_fields["wants_focus_group"]
     wants_lay_observation = KeepInTouchForm.base_fields["wants_lay_observation"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = fields_only_helper()
+
     def chosen_purposes(self) -> set[str]:
         return {
             purpose for field, purpose in INTEREST_FIELDS.items() if self.cleaned_data.get(field)
@@ -160,6 +229,10 @@ class EraseForm(forms.Form):
         label=_("I understand that this deletes my details and cannot be undone"),
         error_messages={"required": _("Tick the box to confirm you want your details deleted.")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = fields_only_helper()
 
 
 class MyDataRequestForm(forms.Form):
@@ -175,10 +248,12 @@ class MyDataRequestForm(forms.Form):
         },
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = fields_only_helper()
+
 
 # Officers' forms ---------------------------------------------------------------------
-
-DEMOGRAPHIC_FIELDS = ("communities", "ethnicity", "age_band", "postcode_district")
 
 
 def _worded_for_staff(name: str, label, help_text=""):
@@ -235,8 +310,36 @@ class PaperContactForm(KeepInTouchForm):
 
     field_order = ["method"]
 
+    def sections(self) -> list:
+        return [
+            Div("method", css_class="form-section"),
+            Section(
+                _("How to reach them"),
+                "name",
+                "email",
+                "phone",
+                hint=_("An email address, a phone number, or both."),
+                css_class="form-section",
+            ),
+            Section(
+                _("What they chose"),
+                *INTEREST_FIELDS,
+                hint=_(
+                    "Email updates start straight away: you saw them give their details, "
+                    "so no confirmation email is sent."
+                ),
+                css_class="form-section",
+            ),
+            Section(
+                _("About them (optional)"),
+                "share_demographics",
+                *DEMOGRAPHIC_FIELDS,
+                css_class="form-section",
+            ),
+        ]
 
-class ContactEditForm(OptionalLabelsMixin, forms.ModelForm):
+
+class ContactEditForm(OptionalLabelsMixin, forms.Form):
     """Correct someone's details. Their community, ethnic group, age and postcode area
     are offered only while they agree to us keeping them."""
 
@@ -252,19 +355,50 @@ class ContactEditForm(OptionalLabelsMixin, forms.ModelForm):
         _("For example M14 or SW9. Not the full postcode."),
     )
 
-    class Meta:
-        model = Attendee
-        fields = ["name", "email", "phone", *DEMOGRAPHIC_FIELDS]
-
     clean_phone = KeepInTouchForm.clean_phone
     clean_postcode_district = KeepInTouchForm.clean_postcode_district
 
-    def __init__(self, *args, demographics_allowed: bool, gets_email: bool, **kwargs):
+    def __init__(
+        self, *args, attendee: Attendee, demographics_allowed: bool, gets_email: bool, **kwargs
+    ):
+        kwargs.setdefault(
+            "initial",
+            {
+                "name": attendee.name,
+                "email": attendee.email,
+                "phone": attendee.phone,
+                "communities": list(attendee.communities.values_list("pk", flat=True)),
+                "ethnicity": attendee.ethnicity,
+                "age_band": attendee.age_band,
+                "postcode_district": attendee.postcode_district,
+            },
+        )
         super().__init__(*args, **kwargs)
+        self.attendee = attendee
         self.gets_email = gets_email
-        if not demographics_allowed:
+        if demographics_allowed:
+            about = Section(
+                _("About them"),
+                *DEMOGRAPHIC_FIELDS,
+                hint=_("They agreed we may keep these, only ever to count them."),
+                css_class="form-section",
+            )
+        else:
             for name in DEMOGRAPHIC_FIELDS:
                 del self.fields[name]
+            about = HTML(
+                format_html(
+                    "<p>{}</p>",
+                    _(
+                        "Their community, ethnic group, age and postcode area are not kept: "
+                        "they have not agreed to it."
+                    ),
+                )
+            )
+        self.helper = fields_only_helper(
+            Section(_("How to reach them"), "name", "email", "phone", css_class="form-section"),
+            about,
+        )
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
@@ -272,7 +406,7 @@ class ContactEditForm(OptionalLabelsMixin, forms.ModelForm):
             email
             and Attendee.objects.not_erased()
             .filter(email__iexact=email)
-            .exclude(pk=self.instance.pk)
+            .exclude(pk=self.attendee.pk)
             .exists()
         ):
             raise forms.ValidationError(_("Another contact already has this email address."))
@@ -311,6 +445,7 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args, attendee: Attendee, **kwargs):
         super().__init__(*args, **kwargs)
+        self.helper = fields_only_helper()
         # Events that have started and were not cancelled, newest first.
         self.fields["event"].queryset = (
             Event.objects.filter(starts_at__lte=timezone.now())

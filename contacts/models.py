@@ -8,10 +8,11 @@ apart from feedback: no table links a contact to anything they said.
 
 import secrets
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Case, Exists, OuterRef, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -83,6 +84,15 @@ class ConsentMethod(models.TextChoices):
     IN_PERSON = "in_person", _("In person, recorded by an officer")
 
 
+class ContactStatus(models.TextChoices):
+    """Where a contact stands with email updates, as the staff list shows and filters it."""
+
+    AWAITING = "awaiting", _("Awaiting confirmation")
+    SUBSCRIBED = "subscribed", _("Subscribed to updates")
+    NOT_SUBSCRIBED = "not_subscribed", _("Not subscribed")
+    ERASED = "erased", _("Erased")
+
+
 class AttendeeQuerySet(models.QuerySet):
     def not_erased(self):
         return self.filter(erased_at__isnull=True)
@@ -95,6 +105,40 @@ class AttendeeQuerySet(models.QuerySet):
     def opted_in_for_updates(self):
         return self.with_live_consent(ConsentPurpose.EMAIL_UPDATES).exclude(email="")
 
+    def invitable_to(self, event):
+        """Those an invitation to the event would go to: opted in to email updates and
+        not invited to it already."""
+        return self.opted_in_for_updates().exclude(
+            pk__in=Invitation.objects.filter(event=event).values("attendee_id")
+        )
+
+    def in_community(self, community):
+        """Only people who let us keep their community are matched by it."""
+        return self.with_live_consent(ConsentPurpose.DEMOGRAPHIC_DATA).filter(
+            pk__in=Attendee.communities.through.objects.filter(community=community).values(
+                "attendee_id"
+            )
+        )
+
+    def attended(self, event):
+        return self.filter(pk__in=Attendance.objects.filter(event=event).values("attendee_id"))
+
+    def with_status(self):
+        """Each contact with `contact_status` (a ContactStatus) worked out in the
+        database, so that lists can filter by it and show it without a query per person."""
+        live_updates = ConsentRecord.objects.live().filter(
+            attendee=OuterRef("pk"), purpose=ConsentPurpose.EMAIL_UPDATES
+        )
+        awaiting = ConsentRecord.objects.awaiting_confirmation().filter(attendee=OuterRef("pk"))
+        return self.annotate(
+            contact_status=Case(
+                When(erased_at__isnull=False, then=Value(ContactStatus.ERASED.value)),
+                When(Exists(live_updates), then=Value(ContactStatus.SUBSCRIBED.value)),
+                When(Exists(awaiting), then=Value(ContactStatus.AWAITING.value)),
+                default=Value(ContactStatus.NOT_SUBSCRIBED.value),
+            )
+        )
+
     def find_by_email(self, email: str):
         if not email:
             return None
@@ -103,11 +147,6 @@ class AttendeeQuerySet(models.QuerySet):
 
 class Attendee(models.Model):
     """A member of the public who chose to leave contact details."""
-
-    class Source(models.TextChoices):
-        ONLINE = "online", _("Online form")
-        PAPER = "paper", _("Paper form")
-        IN_PERSON = "in_person", _("In person")
 
     name = models.CharField(_("name"), max_length=200, blank=True)
     email = models.EmailField(_("email address"), max_length=254, blank=True)
@@ -120,7 +159,12 @@ class Attendee(models.Model):
     )
     age_band = models.CharField(_("age"), max_length=20, choices=AgeBand.choices, blank=True)
     postcode_district = models.CharField(_("postcode area"), max_length=4, blank=True)
-    source = models.CharField(max_length=20, choices=Source.choices, default=Source.ONLINE)
+    source = models.CharField(
+        _("how we got their details"),
+        max_length=20,
+        choices=ConsentMethod.choices,
+        default=ConsentMethod.ONLINE,
+    )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -161,6 +205,14 @@ class Attendee(models.Model):
     @property
     def is_erased(self) -> bool:
         return self.erased_at is not None
+
+    @property
+    def erasure_due_at(self) -> datetime | None:
+        """When the retention job erases them if they stay quiet, once they have had
+        the notice; None before that."""
+        if self.purge_notice_sent_at is None:
+            return None
+        return self.purge_notice_sent_at + timedelta(days=settings.PURGE_NOTICE_DAYS)
 
     def live_consent_purposes(self) -> set[str]:
         return set(self.consents.live().values_list("purpose", flat=True))

@@ -20,6 +20,11 @@ urlpatterns = [
     ),
     path("unsubscribe/<token:token>/", views.unsubscribe, name="unsubscribe"),
     path(
+        "unsubscribe/<token:token>/confirm/",
+        views.unsubscribe_confirm,
+        name="unsubscribe-confirm",
+    ),
+    path(
         "unsubscribe/<token:token>/email-me-a-link/",
         views.unsubscribe_send_link,
         name="unsubscribe-send-link",

@@ -1,23 +1,23 @@
 from django.urls import path
 
-from contacts.views import outbox
-from contacts.views import staff as views
+from contacts.views import counts, invitations, outbox, staff
 
 app_name = "contacts"
 
 urlpatterns = [
-    path("staff/contacts/", views.contact_list, name="list"),
-    path("staff/contacts/new/", views.contact_create, name="new"),
-    path("staff/contacts/export/", views.contact_export, name="export"),
-    path("staff/contacts/counts/", views.contact_counts, name="counts"),
-    path("staff/contacts/<int:pk>/", views.contact_detail, name="detail"),
-    path("staff/contacts/<int:pk>/edit/", views.contact_edit, name="edit"),
+    path("staff/contacts/", staff.contact_list, name="list"),
+    path("staff/contacts/new/", staff.contact_create, name="new"),
+    path("staff/contacts/export/", staff.contact_export, name="export"),
+    path("staff/contacts/counts/", counts.contact_counts, name="counts"),
+    path("staff/contacts/<int:pk>/", staff.contact_detail, name="detail"),
+    path("staff/contacts/<int:pk>/edit/", staff.contact_edit, name="edit"),
     path(
         "staff/contacts/<int:pk>/attendance/",
-        views.contact_record_attendance,
+        staff.contact_record_attendance,
         name="record-attendance",
     ),
-    path("staff/contacts/<int:pk>/withdraw/", views.contact_withdraw_consent, name="withdraw"),
-    path("staff/events/<int:pk>/invite/", views.event_invite_view, name="invite"),
+    path("staff/contacts/<int:pk>/withdraw/", staff.contact_withdraw_consent, name="withdraw"),
+    path("staff/events/<int:pk>/invite/", invitations.event_invite_page, name="invite"),
+    path("staff/events/<int:pk>/invite/send/", invitations.event_invite_send, name="invite-send"),
     path("staff/outbox/", outbox.outbox, name="outbox"),
 ]

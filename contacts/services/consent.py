@@ -1,6 +1,10 @@
-"""Giving, confirming and taking back consent."""
+"""Giving, confirming and taking back consent, and the retention clock that a
+person's activity restarts."""
+
+from datetime import datetime
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +20,7 @@ from contacts.services.links import CONFIRMATION_SALT, absolute_url, email_conte
 from contacts.services.outbox import outbox_enqueue
 
 
-def consent_send_confirmation(attendee: Attendee, consent: ConsentRecord) -> None:
+def consent_send_confirmation(*, attendee: Attendee, consent: ConsentRecord) -> None:
     signed = signing.dumps({"consent": consent.pk}, salt=CONFIRMATION_SALT)
     outbox_enqueue(
         dedupe_key=f"confirm-updates:{consent.pk}",
@@ -32,13 +36,13 @@ def consent_send_confirmation(attendee: Attendee, consent: ConsentRecord) -> Non
 
 
 def consent_give(
+    *,
     attendee: Attendee,
     purpose: str,
-    *,
     method: str,
-    recorded_by=None,
+    recorded_by: AbstractBaseUser | None = None,
     confirmed: bool = False,
-    given_at=None,
+    given_at: datetime | None = None,
     notice_version: str = PRIVACY_NOTICE_VERSION,
 ) -> ConsentRecord:
     """Record a consent unless the same one is already live or waiting for confirmation."""
@@ -88,20 +92,24 @@ def attendee_set_preferences(*, attendee: Attendee, purposes: set[str]) -> None:
     ):
         if purpose in purposes:
             # Reaching the page through an emailed link proves the address works.
-            consent_give(attendee, purpose, method=ConsentMethod.ONLINE, confirmed=True)
+            consent_give(
+                attendee=attendee, purpose=purpose, method=ConsentMethod.ONLINE, confirmed=True
+            )
         else:
             consent_withdraw(
                 attendee=attendee,
                 purpose=purpose,
                 method=ConsentRecord.WithdrawalMethod.PREFERENCES,
             )
-    attendee.last_activity_at = timezone.now()
-    attendee.purge_notice_sent_at = None
-    attendee.save(update_fields=["last_activity_at", "purge_notice_sent_at"])
+    attendee_record_activity(attendee=attendee)
 
 
-def attendee_record_activity(*, attendee: Attendee) -> None:
-    """The person showed they want to stay: restart the retention clock."""
-    attendee.last_activity_at = timezone.now()
+def attendee_record_activity(*, attendee: Attendee, at: datetime | None = None) -> None:
+    """The person showed they want to stay: they came to an event, confirmed a link,
+    changed their choices, sent the form again or pressed "keep my details". Restart
+    the retention clock and forget any purge notice, so that if they go quiet again
+    they get a new notice before anything is erased. The only code that moves the
+    clock back to the start: everything that counts as activity calls it."""
+    attendee.last_activity_at = at or timezone.now()
     attendee.purge_notice_sent_at = None
     attendee.save(update_fields=["last_activity_at", "purge_notice_sent_at"])

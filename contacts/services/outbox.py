@@ -8,8 +8,9 @@ import logging
 import secrets
 import smtplib
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 from uuid import UUID
 
@@ -20,7 +21,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from contacts.models import OutboxMessage
+from contacts.models import Attendee, OutboxMessage
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def outbox_enqueue(
     template: str,
     context: dict,
     consent_purpose: str = "",
-    attendee=None,
+    attendee: Attendee | None = None,
     unsubscribe_url: str = "",
     attachment: Attachment | None = None,
     from_anonymous_form: bool = False,
@@ -99,7 +100,7 @@ def outbox_enqueue(
     except IntegrityError:
         # Another request queued the same message a moment ago.
         return OutboxMessage.objects.get(dedupe_key=dedupe_key)
-    transaction.on_commit(lambda: outbox_publish([message.pk]))
+    transaction.on_commit(lambda: outbox_publish(message_ids=[message.pk]))
     return message
 
 
@@ -111,7 +112,7 @@ BROKER_RETRY_AFTER_SECONDS = 10.0
 _broker_unreachable_until = 0.0
 
 
-def outbox_publish(message_ids) -> int:
+def outbox_publish(*, message_ids: Sequence[UUID | str]) -> int:
     """Hand messages to Celery. Never raises: if the broker is unreachable the messages
     stay queued in the database and the sweep sends them once it is back."""
     global _broker_unreachable_until
@@ -142,11 +143,11 @@ def _retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0))
 
 
-def _stuck_before(now):
+def _stuck_before(now: datetime) -> datetime:
     return now - timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS)
 
 
-def _claim(message_id: UUID | str, now) -> OutboxMessage | None:
+def _claim(message_id: UUID | str, now: datetime) -> OutboxMessage | None:
     """Mark a message as being sent, unless it is sent, cancelled, not yet due, or
     another worker holds it. SKIP LOCKED lets many workers claim side by side."""
     with transaction.atomic():
@@ -260,7 +261,7 @@ def _finish(message: OutboxMessage, status: str, reason: str) -> str:
     }[status]
 
 
-def outbox_sweep(*, now=None) -> int:
+def outbox_sweep(*, now: datetime | None = None) -> int:
     """Re-publish what should have been sent by now: messages whose task was lost
     (broker down or restarted) and messages a dead worker left half-sent."""
     now = now or timezone.now()
@@ -270,7 +271,7 @@ def outbox_sweep(*, now=None) -> int:
     message_ids = list(
         (stuck | lost).order_by("next_attempt_at").values_list("pk", flat=True)[:5000]
     )
-    return outbox_publish(message_ids)
+    return outbox_publish(message_ids=message_ids)
 
 
 def outbox_cancel_for_attendee(*, attendee_id: int, reason: str) -> int:

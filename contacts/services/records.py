@@ -1,8 +1,10 @@
 """Contacts' records: corrections, export, erasure and the retention job."""
 
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -20,15 +22,59 @@ from contacts.services.outbox import (
     outbox_enqueue,
     outbox_scrub_for_attendee,
 )
+from engagement.models import Community
 
 
 @transaction.atomic
-def attendee_update(*, form, by) -> Attendee:
-    """Save a staff correction. A new email address must be confirmed by its owner
-    before updates go to it, so a typing mistake never sends mail to a stranger."""
-    email_changed = "email" in form.changed_data
-    attendee = form.save()
-    if email_changed:
+def attendee_update(
+    *,
+    attendee: Attendee,
+    by: AbstractBaseUser | None,
+    name: str,
+    email: str,
+    phone: str,
+    communities: Iterable[Community] | None = None,
+    ethnicity: str | None = None,
+    age_band: str | None = None,
+    postcode_district: str | None = None,
+) -> list[str]:
+    """Save a staff correction and return the names of the details that changed.
+    Community, ethnic group, age and postcode area change only when given, and may be
+    given only while the person agrees to us keeping them. A new email address must
+    be confirmed by its owner before updates go to it, so a typing mistake never sends
+    mail to a stranger."""
+    attendee = Attendee.objects.select_for_update().get(pk=attendee.pk)
+    if attendee.is_erased:
+        raise ValueError("An erased contact has no details to correct.")
+    demographics = {
+        field: value
+        for field, value in (
+            ("ethnicity", ethnicity),
+            ("age_band", age_band),
+            ("postcode_district", postcode_district),
+        )
+        if value is not None
+    }
+    if (demographics or communities is not None) and (
+        ConsentPurpose.DEMOGRAPHIC_DATA not in attendee.live_consent_purposes()
+    ):
+        raise ValueError("Demographic details are kept only while the person agrees to it.")
+
+    details = {"name": name, "email": email, "phone": phone, **demographics}
+    changed = [field for field, value in details.items() if getattr(attendee, field) != value]
+    for field in changed:
+        setattr(attendee, field, details[field])
+    if changed:
+        attendee.save(update_fields=changed)
+    if communities is not None:
+        communities = list(communities)
+        if {community.pk for community in communities} != set(
+            attendee.communities.values_list("pk", flat=True)
+        ):
+            attendee.communities.set(communities)
+            changed.append("communities")
+
+    if "email" in changed:
         # Mail already queued carries the old address; none of it should go.
         outbox_cancel_for_attendee(
             attendee_id=attendee.pk, reason="The email address was corrected."
@@ -47,8 +93,8 @@ def attendee_update(*, form, by) -> Attendee:
                     method=consent.method,
                     recorded_by=by,
                 )
-                consent_send_confirmation(attendee, renewed)
-    return attendee
+                consent_send_confirmation(attendee=attendee, consent=renewed)
+    return changed
 
 
 def attendee_export(*, attendee: Attendee) -> dict:
@@ -125,7 +171,7 @@ def attendee_erase(
     return True
 
 
-def attendees_purge_inactive(*, now=None) -> dict:
+def attendees_purge_inactive(*, now: datetime | None = None) -> dict:
     """The daily retention job: contacts with no activity for CONTACT_RETENTION_MONTHS
     get a notice by email; PURGE_NOTICE_DAYS later, if still inactive, they are erased.
     Contacts with no email address are erased without notice. Sign-ups whose
@@ -152,7 +198,7 @@ def attendees_purge_inactive(*, now=None) -> dict:
                 template="purge_notice",
                 context={
                     **email_context(attendee),
-                    "delete_on": (now + timedelta(days=settings.PURGE_NOTICE_DAYS)).date(),
+                    "delete_on": attendee.erasure_due_at.date(),
                     "keep_url": attendee_keep_url(attendee),
                 },
                 attendee=attendee,

@@ -2,12 +2,15 @@
 link to one's own details."""
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core import signing
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from contacts.models import (
@@ -30,6 +33,7 @@ from contacts.services.links import (
     read_link,
 )
 from contacts.services.outbox import outbox_enqueue
+from engagement.models import Community
 
 
 def _attendee_save(
@@ -39,14 +43,14 @@ def _attendee_save(
     email: str,
     phone: str,
     purposes: set[str],
-    communities,
+    communities: Iterable[Community],
     ethnicity: str,
     age_band: str,
     postcode_district: str,
     method: str,
-    recorded_by,
+    recorded_by: AbstractBaseUser | None,
     address_confirmed: bool,
-    given_at=None,
+    given_at: datetime | None = None,
     notice_version: str = PRIVACY_NOTICE_VERSION,
 ) -> Attendee:
     """Create the contact, or update the one given, with one consent record per choice.
@@ -56,24 +60,19 @@ def _attendee_save(
             name=name,
             email=email,
             phone=phone,
-            source={
-                ConsentMethod.ONLINE: Attendee.Source.ONLINE,
-                ConsentMethod.PAPER: Attendee.Source.PAPER,
-                ConsentMethod.IN_PERSON: Attendee.Source.IN_PERSON,
-            }[method],
+            source=method,
             entered_by=recorded_by,
         )
     else:
         attendee.name = name or attendee.name
         attendee.phone = phone or attendee.phone
-        attendee.last_activity_at = timezone.now()
-        attendee.purge_notice_sent_at = None
-        attendee.save(update_fields=["name", "phone", "last_activity_at", "purge_notice_sent_at"])
+        attendee.save(update_fields=["name", "phone"])
+        attendee_record_activity(attendee=attendee)
 
     for purpose in purposes:
         consent_give(
-            attendee,
-            purpose,
+            attendee=attendee,
+            purpose=purpose,
             method=method,
             recorded_by=recorded_by,
             confirmed=address_confirmed or purpose != ConsentPurpose.EMAIL_UPDATES,
@@ -97,12 +96,12 @@ def attendee_keep_in_touch(
     email: str,
     phone: str,
     purposes: set[str],
-    communities=(),
+    communities: Iterable[Community] = (),
     ethnicity: str = "",
     age_band: str = "",
     postcode_district: str = "",
     method: str = ConsentMethod.ONLINE,
-    recorded_by=None,
+    recorded_by: AbstractBaseUser | None = None,
 ) -> Attendee:
     """Save someone's details and choices at once. For paper and in-person forms an
     officer types in: the officer saw the person sign, so every choice is live at once
@@ -128,7 +127,7 @@ def attendee_keep_in_touch(
     )
 
 
-def emails_in_last_day(queryset) -> int:
+def _emails_in_last_day(queryset: QuerySet) -> int:
     return queryset.filter(created_at__gte=timezone.now() - timedelta(hours=24)).count()
 
 
@@ -139,7 +138,7 @@ def sign_up_submit(
     email: str,
     phone: str,
     purposes: set[str],
-    communities=(),
+    communities: Iterable[Community] = (),
     ethnicity: str = "",
     age_band: str = "",
     postcode_district: str = "",
@@ -161,7 +160,7 @@ def sign_up_submit(
             postcode_district=postcode_district,
         )
         return
-    if emails_in_last_day(PendingSignUp.objects.for_address(email)) >= (
+    if _emails_in_last_day(PendingSignUp.objects.for_address(email)) >= (
         settings.LINK_EMAILS_PER_ADDRESS_PER_DAY
     ):
         # Quietly: the person sees the same page, and nobody can use the form to fill a
@@ -283,7 +282,7 @@ def attendee_send_my_data_link(*, attendee: Attendee) -> bool:
     if attendee.is_erased or not attendee.email:
         return False
     already = attendee.messages.filter(dedupe_key__startswith=MY_DATA_LINK_KEY)
-    if emails_in_last_day(already) >= settings.LINK_EMAILS_PER_ADDRESS_PER_DAY:
+    if _emails_in_last_day(already) >= settings.LINK_EMAILS_PER_ADDRESS_PER_DAY:
         return False
     outbox_enqueue(
         dedupe_key=f"{MY_DATA_LINK_KEY}{attendee.pk}:{secrets.token_hex(8)}",

@@ -1,6 +1,6 @@
-"""Helpers for tests of email delivery: quickly made contacts, the Celery app pointed at
-a broker of the test's choosing, and real Redis servers and Celery workers started as
-subprocesses. Every process started here is stopped by its own PID."""
+"""Helpers for tests of email delivery: the Celery app pointed at a broker of the
+test's choosing, and real Redis servers and Celery workers started as subprocesses.
+Every process started here is stopped by its own PID."""
 
 import os
 import signal
@@ -12,15 +12,7 @@ from pathlib import Path
 
 import kombu.pools
 from django.db import connection
-from django.utils import timezone
 
-from contacts.models import (
-    PRIVACY_NOTICE_VERSION,
-    Attendee,
-    ConsentMethod,
-    ConsentPurpose,
-    ConsentRecord,
-)
 from contacts.services import outbox as outbox_services
 from engagement.celery import app as celery_app
 from engagement.tests.smtp import free_port
@@ -36,28 +28,6 @@ WORKER_OUTBOX_SETTINGS = {
     "OUTBOX_RETRY_BASE_SECONDS": "1",
     "OUTBOX_MAX_ATTEMPTS": "3",
 }
-
-
-def consented_contacts(count: int, *, prefix: str = "person", confirmed: bool = True) -> list:
-    """Contacts with a live (or, unconfirmed, a not yet live) consent to email updates,
-    made in two queries whatever the count."""
-    now = timezone.now()
-    attendees = Attendee.objects.bulk_create(
-        Attendee(name=f"{prefix.title()} {number}", email=f"{prefix}{number}@example.org")
-        for number in range(count)
-    )
-    ConsentRecord.objects.bulk_create(
-        ConsentRecord(
-            attendee=attendee,
-            purpose=ConsentPurpose.EMAIL_UPDATES,
-            notice_version=PRIVACY_NOTICE_VERSION,
-            method=ConsentMethod.ONLINE,
-            given_at=now,
-            confirmed_at=now if confirmed else None,
-        )
-        for attendee in attendees
-    )
-    return attendees
 
 
 def wait_until(condition, *, timeout: float, what: str, interval: float = 0.1):

@@ -1,18 +1,16 @@
 """A member of the public stays in touch, and leaves, entirely in the browser."""
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
+from django.urls import reverse
 
-from contacts.models import Attendee, ConsentPurpose
+from contacts.models import Attendee, ConsentMethod, ConsentPurpose
 from contacts.services.invitations import event_invite
+from contacts.services.links import attendee_keep_url
+from contacts.tests.factories import AttendeeFactory
 from engagement.tests.smtp import text_of
 from events.tests.factories import EventFactory
-
-
-def path_of(url: str) -> str:
-    return urlsplit(url).path
 
 
 @pytest.mark.e2e
@@ -27,7 +25,7 @@ def test_a_member_of_the_public_opts_in_confirms_is_invited_unsubscribes_and_era
         axe_check(page, label)
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, label
 
-    page.goto(f"{live_server.url}/keep-in-touch/")
+    page.goto(f"{live_server.url}{reverse('keep-in-touch')}")
     fits("keep in touch")
     page.get_by_role("button", name="Send my details").click()
     assert page.get_by_text("There is a problem").is_visible()
@@ -122,17 +120,13 @@ def test_the_pages_behind_emailed_links_are_accessible_and_fit_a_small_phone(
 ):
     """The purge notice's keep page, and the kind pages for links that have run out,
     been used or been copied wrongly."""
-    from contacts.services.links import attendee_keep_url
-    from contacts.services.sign_up import attendee_keep_in_touch
-
     settings.SITE_URL = live_server.url
     page.set_viewport_size({"width": 320, "height": 640})
-    attendee = attendee_keep_in_touch(
+    attendee = AttendeeFactory(
         name="Bo",
         email="bo@example.org",
-        phone="",
-        purposes={ConsentPurpose.FOCUS_GROUP},
-        method="paper",
+        source=ConsentMethod.PAPER,
+        consents=[ConsentPurpose.FOCUS_GROUP],
     )
 
     def fits(label):
@@ -146,8 +140,8 @@ def test_the_pages_behind_emailed_links_are_accessible_and_fit_a_small_phone(
     fits("details kept")
 
     for path, heading in (
-        ("/my-data/not:a:link/", "This link does not work"),
-        ("/keep-in-touch/confirm/not:a:link/", "This link does not work"),
+        (reverse("my-data", args=["not:a:link"]), "This link does not work"),
+        (reverse("keep-in-touch-confirm", args=["not:a:link"]), "This link does not work"),
     ):
         page.goto(f"{live_server.url}{path}")
         assert page.get_by_role("heading", name=heading).is_visible()
@@ -157,20 +151,12 @@ def test_the_pages_behind_emailed_links_are_accessible_and_fit_a_small_phone(
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 def test_mail_clients_unsubscribe_with_one_post_and_no_cookie(live_server, playwright, settings):
-    from contacts.services.sign_up import attendee_keep_in_touch
-
-    attendee = attendee_keep_in_touch(
-        name="",
-        email="bo@example.org",
-        phone="",
-        purposes={ConsentPurpose.EMAIL_UPDATES},
-        method="paper",
-    )
+    attendee = AttendeeFactory(email="bo@example.org", subscribed=True)
     request = playwright.request.new_context(base_url=live_server.url)
     try:
         for _attempt in range(2):
             response = request.post(
-                f"/unsubscribe/{attendee.token}/",
+                reverse("unsubscribe", args=[attendee.token]),
                 data="List-Unsubscribe=One-Click",
                 headers={"Content-Type": "application/x-www-form-urlencoded"},
                 max_redirects=0,
@@ -189,7 +175,7 @@ def test_the_keep_in_touch_form_works_by_keyboard_alone_without_javascript(
     context = browser.new_context(java_script_enabled=False, viewport={"width": 320, "height": 640})
     page = context.new_page()
     try:
-        page.goto(f"{live_server.url}/keep-in-touch/")
+        page.goto(f"{live_server.url}{reverse('keep-in-touch')}")
         page.get_by_label("Phone number (optional)").focus()
         page.keyboard.type("0161 496 0000")
         page.get_by_label("I might like to join the focus group").focus()

@@ -20,9 +20,9 @@ from contacts.tests.delivery import (
     RedisServer,
     Workers,
     celery_publishing_to,
-    consented_contacts,
     wait_until,
 )
+from contacts.tests.factories import AttendeeFactory
 from engagement.celery import app as celery_app
 from engagement.tests.smtp import SmtpServer
 from events.tests.factories import EventFactory
@@ -84,7 +84,7 @@ def received_by_address(smtp: SmtpServer) -> Counter:
 
 def test_a_worker_killed_mid_batch_loses_no_invitation(workers, redis_server, smtp, coordinator):
     event = EventFactory()
-    contacts = consented_contacts(500)
+    contacts = AttendeeFactory.create_batch(500, subscribed=True)
     addresses = {contact.email for contact in contacts}
 
     with celery_publishing_to(redis_server.url):
@@ -129,7 +129,7 @@ def test_invitations_made_while_redis_is_down_are_sent_once_it_is_back(
     workers, redis_server, smtp, coordinator
 ):
     event = EventFactory()
-    early = consented_contacts(5, prefix="early")
+    early = AttendeeFactory.create_batch(5, subscribed=True)
     broker = redis.Redis(host="127.0.0.1", port=redis_server.port, socket_timeout=2)
 
     with celery_publishing_to(redis_server.url):
@@ -139,7 +139,7 @@ def test_invitations_made_while_redis_is_down_are_sent_once_it_is_back(
         assert broker.llen("celery") == 5
 
         redis_server.stop()
-        later = consented_contacts(200, prefix="later")
+        later = AttendeeFactory.create_batch(200, subscribed=True)
         started = time.monotonic()
         assert event_invite(event=event, attendees=Attendee.objects.all(), by=coordinator) == 200
         invite_seconds = time.monotonic() - started
@@ -169,8 +169,8 @@ def test_a_refused_and_a_stalled_recipient_fail_without_holding_up_the_rest(
     workers, redis_server, smtp, coordinator
 ):
     # Made first, so that their tasks are first in the queue.
-    refused, stalled = consented_contacts(2, prefix="trouble")
-    good = consented_contacts(48, prefix="good")
+    refused, stalled = AttendeeFactory.create_batch(2, subscribed=True)
+    good = AttendeeFactory.create_batch(48, subscribed=True)
     smtp.handler.refuse.add(refused.email)
     smtp.handler.stall.add(stalled.email)
     smtp.handler.stall_seconds = 2 * int(WORKER_OUTBOX_SETTINGS["EMAIL_TIMEOUT"]) + 1

@@ -4,6 +4,7 @@ import re
 
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from contacts.models import OutboxMessage
 from engagement.roles import Capability, capability_required
@@ -38,6 +39,7 @@ def _recent_messages(status: str):
     return messages_
 
 
+@require_safe
 @never_cache
 @capability_required(Capability.VIEW_PERSONAL_DATA)
 def outbox(request):

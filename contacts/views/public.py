@@ -4,7 +4,6 @@ an account. The unsubscribe link in every email only unsubscribes; everything el
 reached through a short-lived link emailed to the contact's own address."""
 
 import json
-from datetime import timedelta
 from functools import wraps
 
 from django.conf import settings
@@ -14,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from contacts.forms import EraseForm, KeepInTouchForm, MyDataRequestForm, PreferencesForm
 from contacts.models import PRIVACY_NOTICE_VERSION, Attendee, ConsentPurpose, ConsentRecord
@@ -33,10 +32,6 @@ from contacts.services.sign_up import (
     sign_up_submit,
 )
 from engagement.ratelimit import too_many
-
-
-def _attendee_for_token(token) -> Attendee | None:
-    return Attendee.objects.filter(token=token).first()
 
 
 def _link_not_valid(request):
@@ -86,6 +81,7 @@ def _link_problem(request, problem: LinkProblem, *, kind: str):
 
 
 @never_cache
+@require_http_methods(["GET", "POST"])
 def keep_in_touch(request):
     form = KeepInTouchForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -114,10 +110,12 @@ def keep_in_touch(request):
     )
 
 
+@require_safe
 def keep_in_touch_thanks(request):
     return render(request, "contacts/keep_in_touch_thanks.html", {"check_email": False})
 
 
+@require_safe
 def keep_in_touch_check_email(request):
     return render(
         request,
@@ -177,43 +175,67 @@ def keep_in_touch_keep(request, signed):
 # Unsubscribing ---------------------------------------------------------------------
 
 
+def _unsubscribe_attendee(view):
+    """Find the contact an unsubscribe link is for, or answer with a page that says
+    the link does not work or that nothing is held."""
+
+    @wraps(view)
+    def wrapper(request, token):
+        attendee = Attendee.objects.filter(token=token).first()
+        if attendee is None:
+            return _link_not_valid(request)
+        if attendee.is_erased:
+            return render(request, "contacts/erased.html")
+        return view(request, attendee, token)
+
+    return wrapper
+
+
+# The unsubscribe pages need no cookie or CSRF token: mail clients send neither, and
+# the token travels in email headers, so the pages show nothing about the person. Both
+# ways of unsubscribing are idempotent and answer with a page, never a redirect.
+
+
 @csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
-def unsubscribe(request, token):
-    """A page with a button, and the one-click POST of RFC 8058. Neither needs a
-    cookie or a CSRF token (mail clients send neither), both are idempotent, and the
-    answer is always a page, never a redirect. The token travels in email headers, so
-    the page shows nothing about the person."""
-    attendee = _attendee_for_token(token)
-    if attendee is None:
-        return _link_not_valid(request)
-    if attendee.is_erased:
-        return render(request, "contacts/erased.html")
-    if request.method == "POST":
-        one_click = request.POST.get("List-Unsubscribe") == "One-Click"
-        consent_withdraw(
-            attendee=attendee,
-            purpose=ConsentPurpose.EMAIL_UPDATES,
-            method=ConsentRecord.WithdrawalMethod.ONE_CLICK
-            if one_click
-            else ConsentRecord.WithdrawalMethod.PREFERENCES,
-        )
-        if one_click:
-            return HttpResponse("You are unsubscribed.", content_type="text/plain")
-        return render(request, "contacts/unsubscribed.html", {"token": token})
-    return render(request, "contacts/unsubscribe.html", {"token": token})
+@_unsubscribe_attendee
+def unsubscribe(request, attendee, token):
+    """The address in every email's List-Unsubscribe header. Opened in a browser it
+    shows a button; the POST is the one-click unsubscribe of RFC 8058."""
+    if request.method == "GET":
+        return render(request, "contacts/unsubscribe.html", {"token": token})
+    if request.POST.get("List-Unsubscribe") != "One-Click":
+        # Not the request RFC 8058 describes, so not a mail client: the page's button
+        # posts elsewhere, and shows what happened.
+        return render(request, "contacts/unsubscribe.html", {"token": token}, status=400)
+    consent_withdraw(
+        attendee=attendee,
+        purpose=ConsentPurpose.EMAIL_UPDATES,
+        method=ConsentRecord.WithdrawalMethod.ONE_CLICK,
+    )
+    return HttpResponse("You are unsubscribed.", content_type="text/plain")
+
+
+@csrf_exempt
+@never_cache
+@require_POST
+@_unsubscribe_attendee
+def unsubscribe_confirm(request, attendee, token):
+    """The button on the unsubscribe page."""
+    consent_withdraw(
+        attendee=attendee,
+        purpose=ConsentPurpose.EMAIL_UPDATES,
+        method=ConsentRecord.WithdrawalMethod.PREFERENCES,
+    )
+    return render(request, "contacts/unsubscribed.html", {"token": token})
 
 
 @never_cache
 @require_POST
-def unsubscribe_send_link(request, token):
+@_unsubscribe_attendee
+def unsubscribe_send_link(request, attendee, token):
     """Email a my-data link to the address the unsubscribe link was sent to."""
-    attendee = _attendee_for_token(token)
-    if attendee is None:
-        return _link_not_valid(request)
-    if attendee.is_erased:
-        return render(request, "contacts/erased.html")
     if _too_many(request, "my-data-link"):
         return _refuse_too_many(request)
     attendee_send_my_data_link(attendee=attendee)
@@ -266,9 +288,6 @@ def _my_data_page(request, attendee, signed, *, erase_form=None):
             "wants_lay_observation": ConsentPurpose.LAY_OBSERVATION in live,
         }
     )
-    delete_on = None
-    if attendee.purge_notice_sent_at:
-        delete_on = attendee.purge_notice_sent_at + timedelta(days=settings.PURGE_NOTICE_DAYS)
     return render(
         request,
         "contacts/my_data.html",
@@ -278,7 +297,7 @@ def _my_data_page(request, attendee, signed, *, erase_form=None):
             "data": attendee_export(attendee=attendee),
             "preferences_form": preferences_form,
             "erase_form": erase_form or EraseForm(),
-            "delete_on": delete_on,
+            "delete_on": attendee.erasure_due_at,
             "retention_months": settings.CONTACT_RETENTION_MONTHS,
         },
     )

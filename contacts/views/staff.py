@@ -3,42 +3,38 @@
 Names, emails, phone numbers and demographics are shown only to people who may see
 personal data (Coordinators and Administrators). Every list, contact page and export
 they open is written to the audit log, and none of those pages may be cached. Leaders
-see counts only, on the contact numbers page, where small numbers are suppressed.
+see counts only, on the contact numbers page (counts.py), where small numbers are
+suppressed.
 """
 
 import csv
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from contacts.filters import ContactFilter, ContactStatus, InviteFilter, contacts_with_status
+from contacts.filters import ContactFilter
 from contacts.forms import AttendanceForm, ContactEditForm, PaperContactForm, WithdrawalForm
 from contacts.models import (
     PRIVACY_NOTICE_VERSION,
-    AgeBand,
     Attendee,
     ConsentPurpose,
     ConsentRecord,
-    Ethnicity,
+    ContactStatus,
 )
+from contacts.selectors import contact_row, contacts_for_list
 from contacts.services.consent import consent_withdraw
-from contacts.services.invitations import attendance_record, event_invite
+from contacts.services.invitations import attendance_record
 from contacts.services.records import attendee_update
 from contacts.services.sign_up import attendee_keep_in_touch
-from engagement.models import AuditLogEntry, Community
+from engagement.models import AuditLogEntry
 from engagement.roles import Capability, can, capability_required
 from engagement.services import audit_record
-from engagement.statistics import suppress
-from events.access import get_event_for
 
 CONTACTS_PER_PAGE = 50
 EXPORT_CHUNK_SIZE = 500
@@ -47,75 +43,29 @@ EXPORT_CHUNK_SIZE = 500
 # Reading contacts ------------------------------------------------------------------
 
 
-def _contacts_for_list():
-    """Every contact with what the list shows, in a fixed number of queries."""
-    return (
-        contacts_with_status(Attendee.objects.all())
-        .prefetch_related(
-            Prefetch(
-                "consents",
-                queryset=ConsentRecord.objects.live().order_by("purpose", "pk"),
-                to_attr="live_consents",
-            ),
-            Prefetch("communities", queryset=Community.objects.order_by("name")),
-        )
-        .order_by("-created_at", "-pk")
-    )
-
-
-@dataclass(frozen=True)
-class ContactRow:
-    """One contact as a line of the list or the export. Communities are part of the
-    details kept with demographic consent, so they are left out once it is withdrawn."""
-
-    attendee: Attendee
-    status: str
-    agreed_to: list[str]
-    communities: list[str]
-
-
-def _row(attendee: Attendee) -> ContactRow:
-    live = {consent.purpose for consent in attendee.live_consents}
-    demographics_live = ConsentPurpose.DEMOGRAPHIC_DATA in live
-    return ContactRow(
-        attendee=attendee,
-        status=str(ContactStatus(attendee.contact_status).label),
-        agreed_to=[str(purpose.label) for purpose in ConsentPurpose if purpose in live],
-        communities=[c.name for c in attendee.communities.all()] if demographics_live else [],
-    )
-
-
 def _audit_subject(what: str, contact_filter) -> str:
     filters = contact_filter.describe()
     return f"{what}; filters: {filters}" if filters else what
 
 
-def _query_without(request, *names) -> str:
-    query = request.GET.copy()
-    for name in names:
-        query.pop(name, None)
-    return query.urlencode()
-
-
+@require_safe
 @never_cache
 @capability_required(Capability.VIEW_PERSONAL_DATA)
 def contact_list(request):
-    contact_filter = ContactFilter(request.GET, queryset=_contacts_for_list())
+    contact_filter = ContactFilter(request.GET, queryset=contacts_for_list())
     page = Paginator(contact_filter.qs, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
     audit_record(
         request=request,
         action=AuditLogEntry.Action.VIEWED_LIST,
         subject=_audit_subject(f"contacts, page {page.number}", contact_filter),
     )
-    query = _query_without(request, "page")
     return render(
         request,
         "contacts/staff_list.html",
         {
             "filter": contact_filter,
             "page": page,
-            "rows": [_row(attendee) for attendee in page.object_list],
-            "query_without_page": query,
+            "rows": [contact_row(attendee) for attendee in page.object_list],
             "filters_in_use": bool(contact_filter.describe()),
             "can_add": can(request.user, Capability.MANAGE_EVENTS),
         },
@@ -131,11 +81,12 @@ def _csv_cell(value) -> str:
     return text
 
 
+@require_safe
 @never_cache
 @capability_required(Capability.VIEW_PERSONAL_DATA)
 def contact_export(request):
     """The filtered list as a CSV file. Erased contacts hold nothing, so they are left out."""
-    contact_filter = ContactFilter(request.GET, queryset=_contacts_for_list().not_erased())
+    contact_filter = ContactFilter(request.GET, queryset=contacts_for_list().not_erased())
     audit_record(
         request=request,
         action=AuditLogEntry.Action.EXPORTED,
@@ -161,7 +112,7 @@ def contact_export(request):
         ]
     )
     for attendee in contact_filter.qs.iterator(chunk_size=EXPORT_CHUNK_SIZE):
-        row = _row(attendee)
+        row = contact_row(attendee)
         writer.writerow(
             [
                 _csv_cell(cell)
@@ -180,12 +131,11 @@ def contact_export(request):
     return response
 
 
+@require_safe
 @never_cache
 @capability_required(Capability.VIEW_PERSONAL_DATA)
 def contact_detail(request, pk):
-    attendee = get_object_or_404(
-        contacts_with_status(Attendee.objects.select_related("entered_by")), pk=pk
-    )
+    attendee = get_object_or_404(Attendee.objects.select_related("entered_by").with_status(), pk=pk)
     audit_record(
         request=request, action=AuditLogEntry.Action.VIEWED_CONTACT, subject=f"contact {pk}"
     )
@@ -228,24 +178,23 @@ def _refuse_erased(request, attendee) -> bool:
     return False
 
 
+@require_http_methods(["GET", "POST"])
 @never_cache
 @capability_required(Capability.EDIT_CONTACTS)
 def contact_edit(request, pk):
     attendee = get_object_or_404(Attendee, pk=pk)
     if _refuse_erased(request, attendee):
         return redirect(attendee.get_staff_url())
-    heading_name = str(attendee)
     live = attendee.live_consent_purposes()
     form = ContactEditForm(
         request.POST if request.method == "POST" else None,
-        instance=attendee,
+        attendee=attendee,
         demographics_allowed=ConsentPurpose.DEMOGRAPHIC_DATA in live,
         gets_email=ConsentPurpose.EMAIL_UPDATES in live
         or attendee.consents.awaiting_confirmation().exists(),
     )
     if request.method == "POST" and form.is_valid():
-        changed = form.changed_data
-        attendee_update(form=form, by=request.user)
+        changed = attendee_update(attendee=attendee, by=request.user, **form.cleaned_data)
         audit_record(
             request=request,
             action=AuditLogEntry.Action.CHANGED_CONTACT,
@@ -260,10 +209,11 @@ def contact_edit(request, pk):
     return render(
         request,
         "contacts/staff_edit.html",
-        {"form": form, "attendee": attendee, "heading_name": heading_name},
+        {"form": form, "attendee": attendee},
     )
 
 
+@require_http_methods(["GET", "POST"])
 @never_cache
 @capability_required(Capability.VIEW_PERSONAL_DATA)
 @capability_required(Capability.MANAGE_EVENTS)
@@ -361,131 +311,3 @@ def contact_withdraw_consent(request, pk):
             request, _("They had not agreed to %(what)s, so nothing changed.") % {"what": label}
         )
     return redirect(attendee.get_staff_url())
-
-
-# Counts for everyone who plans engagement ------------------------------------------
-
-
-def _single_count(label: str, count: int):
-    """One headline number, shown only if it is at least the threshold."""
-    return suppress({label: count}, total=count).cells[0]
-
-
-def _demographic_table(counts: dict, labels, *, total: int, counted: int):
-    """A table over `labels`, plus "not given" for everyone else, so it adds up to total."""
-    cells = {str(label): counts.get(value, 0) for value, label in labels}
-    cells[_("Not given")] = total - counted
-    return suppress(cells, total=total)
-
-
-@capability_required(Capability.VIEW_CONTACT_COUNTS)
-def contact_counts(request):
-    """How many people we can reach, and who they are, as counts only. The demographic
-    tables count only people whose consent to keep those details is live."""
-    people = Attendee.objects.not_erased()
-    total = people.count()
-    headline = [
-        _single_count(_("Contacts"), total),
-        _single_count(_("Get email updates"), people.opted_in_for_updates().count()),
-        _single_count(
-            _("Interested in the focus group"),
-            people.with_live_consent(ConsentPurpose.FOCUS_GROUP).count(),
-        ),
-        _single_count(
-            _("Interested in lay observation"),
-            people.with_live_consent(ConsentPurpose.LAY_OBSERVATION).count(),
-        ),
-    ]
-
-    consented = people.with_live_consent(ConsentPurpose.DEMOGRAPHIC_DATA)
-    by_ethnicity = dict(
-        consented.exclude(ethnicity="").values_list("ethnicity").annotate(n=Count("pk"))
-    )
-    by_age = dict(consented.exclude(age_band="").values_list("age_band").annotate(n=Count("pk")))
-    by_community = dict(
-        Community.objects.annotate(
-            n=Count("attendees", filter=Q(attendees__in=consented), distinct=True)
-        ).values_list("pk", "n")
-    )
-    in_a_community = consented.filter(communities__isnull=False).distinct().count()
-    communities = Community.objects.order_by("name").values_list("pk", "name")
-
-    return render(
-        request,
-        "contacts/staff_counts.html",
-        {
-            "headline": headline,
-            "by_community": _demographic_table(
-                by_community, communities, total=total, counted=in_a_community
-            ),
-            "by_ethnicity": _demographic_table(
-                by_ethnicity,
-                Ethnicity.choices,
-                total=total,
-                counted=sum(by_ethnicity.values()),
-            ),
-            "by_age": _demographic_table(
-                by_age, AgeBand.choices, total=total, counted=sum(by_age.values())
-            ),
-            "suppressed_label": suppress({}, total=0).suppressed_label,
-            "can_see_contacts": can(request.user, Capability.VIEW_PERSONAL_DATA),
-        },
-    )
-
-
-# Inviting contacts to an event -----------------------------------------------------
-
-
-@capability_required(Capability.MANAGE_EVENTS)
-def event_invite_view(request, pk):
-    """Invite people who get email updates, all of them or those in a community or with
-    an interest. The page says how many first; only counts are shown, never names."""
-    event = get_event_for(request, pk, capability=Capability.MANAGE_EVENTS)
-    if request.method == "POST":
-        data = request.POST
-    elif request.GET:
-        data = request.GET
-    else:
-        data = {"community": event.focus_community_id or ""}
-    invite_filter = InviteFilter(data, queryset=Attendee.objects.all())
-    filters_valid = invite_filter.is_valid()
-
-    if request.method == "POST":
-        if not event.can_take_invitations():
-            messages.error(request, _("This event is over or cancelled, so nobody can be invited."))
-            return redirect(event.get_staff_url())
-        if not filters_valid:
-            # Never fall back to inviting everyone because a choice was not understood.
-            messages.error(request, _("Choose who to invite again."))
-            return redirect("contacts:invite", pk=event.pk)
-        invited = event_invite(event=event, attendees=invite_filter.qs, by=request.user)
-        if invited:
-            messages.success(
-                request,
-                ngettext(
-                    "Invitations are on their way to %(count)d person.",
-                    "Invitations are on their way to %(count)d people.",
-                    invited,
-                )
-                % {"count": invited},
-            )
-        else:
-            messages.info(request, _("Nobody new to invite: everyone who matches is invited."))
-        return redirect(event.get_staff_url())
-
-    matching = invite_filter.qs.opted_in_for_updates() if filters_valid else Attendee.objects.none()
-    matching_count = matching.count()
-    already_count = matching.filter(pk__in=event.invitations.values("attendee_id")).count()
-    return render(
-        request,
-        "contacts/staff_invite.html",
-        {
-            "event": event,
-            "filter": invite_filter,
-            "filters_valid": filters_valid,
-            "matching_count": matching_count,
-            "already_count": already_count,
-            "to_invite_count": matching_count - already_count,
-            "invitable": event.can_take_invitations(),
-        },
-    )
