@@ -30,6 +30,10 @@ class Capability(models.TextChoices):
     VIEW_EVENTS = "view_events", _("Read events and debriefs")
     MANAGE_FEEDBACK = "manage_feedback", _("Capture and tag feedback")
     VIEW_FEEDBACK = "view_feedback", _("Read feedback and analysis")
+    VIEW_ORIGINAL_TEXT = (
+        "view_original_text",
+        _("See feedback as it was written, before personal details were taken out"),
+    )
     VIEW_PERSONAL_DATA = "view_personal_data", _("See contacts' personal data")
     EDIT_CONTACTS = "edit_contacts", _("Correct contacts' details and record withdrawn consent")
     VIEW_CONTACT_COUNTS = "view_contact_counts", _("See counts of contacts")
@@ -49,6 +53,7 @@ CAPABILITIES_BY_ROLE: dict[str, frozenset[str]] = {
             Capability.VIEW_EVENTS,
             Capability.MANAGE_FEEDBACK,
             Capability.VIEW_FEEDBACK,
+            Capability.VIEW_ORIGINAL_TEXT,
             Capability.VIEW_PERSONAL_DATA,
             Capability.EDIT_CONTACTS,
             Capability.VIEW_CONTACT_COUNTS,
@@ -91,8 +96,28 @@ CAPABILITIES_BY_ROLE: dict[str, frozenset[str]] = {
 # reach feedback, personal data or the admin.
 TWO_FACTOR_ROLES = frozenset({Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR})
 
+
+def _manage(*models: str) -> tuple[str, ...]:
+    """Add, change, delete and view permissions for each "app_label.model"."""
+    return tuple(
+        f"{app_label}.{action}_{model}"
+        for app_label, model in (name.split(".") for name in models)
+        for action in ("add", "change", "delete", "view")
+    )
+
+
 # The Django model permissions each role's group is given, as "app_label.codename"
-# patterns. They drive the Django admin; later apps add their models here.
+# patterns ("app_label.*" for every model of an app). They drive the Django admin,
+# which only Administrators reach; later apps add their models here.
+#
+# Administrators are not superusers. A superuser holds every permission whatever this
+# table says, including the contacts app's models, the outbox and the anonymous forms
+# waiting for their hour. Administrators instead get exactly what their job needs:
+# users and roles, the programme's taxonomies, events and venues, and the sign-in
+# lockout records. They deliberately get nothing from the contacts app: personal data
+# is read only on the staff pages, which write every view and export to the audit log,
+# never in the admin, which would not. Roles are groups kept in step with this file
+# after every migrate, so Administrators may see the groups but not change them.
 MODEL_PERMISSIONS_BY_ROLE: dict[str, tuple[str, ...]] = {
     Role.COORDINATOR: (
         "events.*",
@@ -119,13 +144,25 @@ MODEL_PERMISSIONS_BY_ROLE: dict[str, tuple[str, ...]] = {
     Role.ACTION_OWNER: ("engagement.view_department",),
     Role.FOCUS_GROUP_MEMBER: (),
     Role.ADMINISTRATOR: (
-        "engagement.*",
+        *_manage("engagement.programme", "engagement.community", "engagement.department"),
         "events.*",
-        "feedback.*",
+        *_manage(
+            "feedback.workstream",
+            "feedback.keyquestion",
+            "feedback.programmekeyquestion",
+            "feedback.topic",
+            "feedback.safeguardingterm",
+        ),
         "auth.view_user",
         "auth.add_user",
         "auth.change_user",
         "auth.view_group",
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+        "axes.view_accesslog",
+        "axes.delete_accesslog",
+        "axes.view_accessfailurelog",
+        "axes.delete_accessfailurelog",
     ),
 }
 
@@ -149,6 +186,21 @@ def capabilities_of(user) -> frozenset[str]:
 
 def can(user, capability: str) -> bool:
     return capability in capabilities_of(user)
+
+
+def roles_use_admin_site(roles) -> bool:
+    """Whether holding these roles makes an account staff (is_staff), the flag Django's
+    admin asks for: only roles that administer the site."""
+    return any(Capability.ADMINISTER in CAPABILITIES_BY_ROLE.get(role, ()) for role in roles)
+
+
+def may_use_admin_site(user) -> bool:
+    """The Django admin lets in Administrators, and an account made with createsuperuser
+    for emergencies. A staff flag left on an account whose roles have changed since is
+    not enough on its own."""
+    if not user.is_active or not user.is_staff:
+        return False
+    return user.is_superuser or roles_use_admin_site(roles_of(user))
 
 
 def needs_two_factor(user) -> bool:

@@ -1,5 +1,6 @@
 """Demo data for events: venues and a year of past and upcoming events, with
-attendance, costs and debriefs. Events are made once; running again changes nothing."""
+attendance, costs and debriefs, made through the same services the staff pages use.
+Events are made once; running again changes nothing."""
 
 import random
 from datetime import datetime, time, timedelta
@@ -11,8 +12,14 @@ from django.utils import timezone
 
 from engagement.demo import PROGRAMME_NAME
 from engagement.models import Community, Programme
-from events.models import Debrief, Event, Venue
-from events.services import event_unique_slug
+from events.models import Event, Venue
+from events.services import (
+    EventDetails,
+    debrief_save,
+    event_cancel,
+    event_create,
+    event_mark_held,
+)
 
 VENUES = [
     {
@@ -138,7 +145,6 @@ def seed(*, password: str) -> None:
 
 
 def seed_events(programme: Programme, venues: list[Venue]) -> None:
-
     randomness = random.Random(7)
     User = get_user_model()
     coordinator = User.objects.get(username="coordinator")
@@ -158,58 +164,58 @@ def seed_events(programme: Programme, venues: list[Venue]) -> None:
         if number % 5 == 2:
             starts_at = timezone.make_aware(datetime.combine(day, time(10, 30)))
         ends_at = starts_at + timedelta(hours=3)
-        title = TITLES[community.name]
-        event = Event(
-            programme=programme,
-            title=title,
-            slug=event_unique_slug(title=title, starts_at=starts_at),
-            focus_community=community if number % 7 != 6 else None,
-            age_group=Event.AgeGroup.YOUNG_PEOPLE if "Young" in community.name else "",
-            format=Event.Format.ONLINE if is_online else Event.Format.IN_PERSON,
-            venue=venue,
-            online_link="https://teams.microsoft.com/l/meetup-join/demo" if is_online else "",
-            starts_at=starts_at,
-            ends_at=ends_at,
-            lead_organiser=coordinator,
-            public_description=(
-                f"An evening for {community.name} to tell local officers what "
-                "would make policing better for them. Food and drink provided. Everyone welcome."
+        event = event_create(
+            details=EventDetails(
+                programme=programme,
+                title=TITLES[community.name],
+                focus_community=community if number % 7 != 6 else None,
+                age_group=Event.AgeGroup.YOUNG_PEOPLE if "Young" in community.name else "",
+                format=Event.Format.ONLINE if is_online else Event.Format.IN_PERSON,
+                venue=venue,
+                online_link="https://teams.microsoft.com/l/meetup-join/demo" if is_online else "",
+                starts_at=starts_at,
+                ends_at=ends_at,
+                lead_organiser=coordinator,
+                public_description=(
+                    f"An evening for {community.name} to tell local officers what "
+                    "would make policing better for them. Food and drink provided. "
+                    "Everyone welcome."
+                ),
+                agenda=(
+                    "Welcome and introductions\nWhat happened since last time (You Said, We Did)"
+                    "\nSmall-group discussions on the four key questions\nFeedback to the room\n"
+                    "Chance to talk to officers one to one"
+                ),
+                is_published=day != today + timedelta(weeks=10),
             ),
-            agenda=(
-                "Welcome and introductions\nWhat happened since last time (You Said, We Did)\n"
-                "Small-group discussions on the four key questions\nFeedback to the room\n"
-                "Chance to talk to officers one to one"
-            ),
-            is_published=day != today + timedelta(weeks=10),
+            by=coordinator,
         )
-        if ends_at < timezone.now():
-            if number == 5:
-                event.status = Event.Status.CANCELLED
-                event.cancellation_reason = "The venue flooded. We will rearrange this event."
-            else:
-                event.status = Event.Status.HELD
-                event.headcount = randomness.randint(32, 85)
-                event.actual_ends_at = ends_at + timedelta(
-                    minutes=randomness.choice([0, 0, 15, 30, 45])
-                )
-                event.other_officers_count = randomness.randint(3, 11)
-                event.chief_officer_attended = randomness.random() < 0.4
-                event.venue_hire_cost = venue.typical_hire_cost
-                event.catering_cost = Decimal(randomness.randint(60, 240))
-                event.other_cost = Decimal(randomness.choice([0, 0, 25, 40, 120]))
-        event.save()
-        if event.status == Event.Status.HELD:
-            event.officers_attending.set([coordinator, leader])
-            went_well, to_improve, learning, follow_ups, who = debrief_for(community.name)
-            Debrief.objects.create(
-                event=event,
-                went_well=went_well,
-                to_improve=to_improve,
-                learning=learning,
-                follow_ups=follow_ups,
-                who_took_part=who,
-                written_by=coordinator,
-            )
+        if ends_at >= timezone.now():
+            continue
+        if number == 5:
+            event_cancel(event=event, reason="The venue flooded. We will rearrange this event.")
+            continue
+        event_mark_held(
+            event=event,
+            headcount=randomness.randint(32, 85),
+            actual_ends_at=ends_at + timedelta(minutes=randomness.choice([0, 0, 15, 30, 45])),
+            officers_attending=[coordinator, leader],
+            other_officers_count=randomness.randint(3, 11),
+            chief_officer_attended=randomness.random() < 0.4,
+            venue_hire_cost=venue.typical_hire_cost,
+            catering_cost=Decimal(randomness.randint(60, 240)),
+            other_cost=Decimal(randomness.choice([0, 0, 25, 40, 120])),
+        )
+        went_well, to_improve, learning, follow_ups, who = debrief_for(community.name)
+        debrief_save(
+            event=event,
+            by=coordinator,
+            went_well=went_well,
+            to_improve=to_improve,
+            learning=learning,
+            follow_ups=follow_ups,
+            who_took_part=who,
+        )
 
 
 @transaction.atomic

@@ -74,8 +74,6 @@ class EventFilter(django_filters.FilterSet):
     def qs(self):
         queryset = super().qs
         if not self.form.cleaned_data.get("sort"):
-            when = self.form.cleaned_data.get("when")
-            queryset = queryset.order_by(
-                "starts_at" if when == self.When.UPCOMING else "-starts_at"
-            )
+            upcoming = self.form.cleaned_data.get("when") == self.When.UPCOMING
+            queryset = queryset.in_date_order(soonest_first=upcoming)
         return queryset

@@ -1,6 +1,8 @@
 import re
 from datetime import timedelta
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Layout
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from engagement.forms import OptionalLabelsMixin
 from engagement.roles import staff_users
 from events.models import Debrief, Event, Venue
+from events.selectors import programme_key_questions
 
 DATETIME_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 USUAL_EVENT_LENGTH = timedelta(hours=3)
@@ -17,6 +20,32 @@ NEGATIVE_COST_MESSAGE = _("A cost cannot be negative. Enter 0 if there was no co
 
 def person_name(user) -> str:
     return user.get_full_name() or user.username
+
+
+class FormSection(Div):
+    """One titled part of a long form: a heading, an optional hint, then its fields."""
+
+    template = "events/includes/form_section.html"
+
+    def __init__(self, *fields, css_id: str, heading, hint=""):
+        super().__init__(*fields, css_id=css_id)
+        self.heading = heading
+        self.hint = hint
+
+
+def fields_only_helper(*layout) -> FormHelper:
+    """A crispy helper that lays out a form's fields and nothing else. The page keeps
+    its own <form> tag, CSRF token and buttons, and the error summary at the top of
+    the page (includes/form_errors.html) lists errors about the whole form, so they
+    are not shown a second time inside it. A field left out of the layout is still
+    shown, after the rest, so that a field added later is never lost."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.template = "events/includes/form_layout.html"
+    helper.render_unmentioned_fields = True
+    helper.layout = Layout(*layout)
+    return helper
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -130,6 +159,38 @@ class EventForm(OptionalLabelsMixin, forms.ModelForm):
         self.fields["lead_organiser"].label_from_instance = person_name
         self.fields["venue"].help_text = _("Needed for events held in person.")
         self.fields["programme"].empty_label = None
+        self.helper = fields_only_helper(
+            FormSection(
+                "programme",
+                "title",
+                "focus_community",
+                "age_group",
+                "lead_organiser",
+                css_id="about",
+                heading=_("The event"),
+            ),
+            FormSection(
+                "format",
+                "venue",
+                "online_link",
+                "starts_at",
+                "ends_at",
+                css_id="where",
+                heading=_("Where and when"),
+            ),
+            FormSection(
+                "public_description",
+                "slug",
+                "is_published",
+                css_id="public",
+                heading=_("On the public events page"),
+                hint=_(
+                    "A published event is listed with its title, time, venue, community and "
+                    "this description. The agenda is not shown."
+                ),
+            ),
+            FormSection("agenda", css_id="team", heading=_("For the team")),
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -225,8 +286,8 @@ class EventHeldForm(OptionalLabelsMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         event = self.instance
-        self.fields["key_questions_covered"].queryset = event.programme.key_questions.order_by(
-            "programme_links__position"
+        self.fields["key_questions_covered"].queryset = programme_key_questions(
+            programme=event.programme
         )
         self.fields["key_questions_covered"].initial = list(
             event.key_questions_covered.values_list("pk", flat=True)
@@ -234,12 +295,40 @@ class EventHeldForm(OptionalLabelsMixin, forms.ModelForm):
         self.fields["officers_attending"].queryset = staff_users()
         self.fields["officers_attending"].label_from_instance = person_name
         self.fields["officers_attending"].label = _("Officers and staff who attended")
+        self.helper = fields_only_helper(
+            FormSection(
+                "headcount",
+                "officers_attending",
+                "other_officers_count",
+                "chief_officer_attended",
+                css_id="who",
+                heading=_("Who came"),
+            ),
+            FormSection(
+                "actual_ends_at", "key_questions_covered", css_id="how", heading=_("How it went")
+            ),
+            FormSection(
+                "venue_hire_cost",
+                "catering_cost",
+                "other_cost",
+                css_id="costs",
+                heading=_("Costs"),
+                hint=_(
+                    "What this event cost, in pounds. Leave a cost empty, or enter 0, if there "
+                    "was none."
+                ),
+            ),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.can_be_marked_held():
+            raise forms.ValidationError(self.instance.reason_it_cannot_be_marked_held())
+        return cleaned
 
     def clean_actual_ends_at(self):
         actual_ends_at = self.cleaned_data.get("actual_ends_at")
-        if actual_ends_at is None:
-            return self.instance.ends_at
-        if actual_ends_at <= self.instance.starts_at:
+        if actual_ends_at is not None and actual_ends_at <= self.instance.starts_at:
             raise forms.ValidationError(_("The finish must be after the event started."))
         return actual_ends_at
 
@@ -292,6 +381,31 @@ class VenueForm(OptionalLabelsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("Choose one"))] + Venue.Kind.choices
         self.fields["address"].help_text = _("Needed for every venue except online ones.")
+        self.helper = fields_only_helper(
+            FormSection(
+                "name",
+                "kind",
+                "address",
+                "postcode",
+                "capacity",
+                "typical_hire_cost",
+                css_id="venue",
+                heading=_("The venue"),
+            ),
+            FormSection(
+                "step_free_access",
+                "hearing_loop",
+                "accessible_toilet",
+                "parking",
+                "prayer_space",
+                "accessibility_notes",
+                css_id="access",
+                heading=_("Access and facilities"),
+                hint=_(
+                    "Shown on the public page of every event here. Tick only what you have checked."
+                ),
+            ),
+        )
 
     def clean_postcode(self):
         postcode = " ".join(self.cleaned_data.get("postcode", "").upper().split())

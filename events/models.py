@@ -1,4 +1,5 @@
 import secrets
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from engagement.models import Community, Programme
 
 ZERO_POUNDS = Decimal("0.00")
+PAST_EVENTS_IN_CALENDAR_FEED = timedelta(days=90)
 
 
 # No 0/o, 1/l/i or capitals: someone may have to type the address off a poster.
@@ -31,6 +33,10 @@ class VenueQuerySet(models.QuerySet):
 
     def with_event_counts(self):
         return self.annotate(event_count=Count("events"))
+
+    def for_list(self, *, include_archived: bool = False):
+        venues = self.with_event_counts()
+        return venues if include_archived else venues.in_use()
 
 
 class Venue(models.Model):
@@ -102,6 +108,9 @@ class EventQuerySet(models.QuerySet):
     def past(self, now=None):
         return self.filter(ends_at__lt=now or timezone.now())
 
+    def in_date_order(self, *, soonest_first: bool = True):
+        return self.order_by("starts_at" if soonest_first else "-starts_at")
+
     def public_listing(self, now=None):
         return (
             self.published()
@@ -116,6 +125,20 @@ class EventQuerySet(models.QuerySet):
 
     def for_staff_page(self):
         return self.for_staff_list().select_related("debrief")
+
+    def for_public_page(self):
+        return self.published().select_related("venue", "focus_community")
+
+    def for_calendar_feed(self, now=None):
+        """Published events for calendar apps. Recent past events stay in the feed, so
+        that calendar apps keep them and show them as held."""
+        since = (now or timezone.now()) - PAST_EVENTS_IN_CALENDAR_FEED
+        return (
+            self.published()
+            .filter(ends_at__gte=since)
+            .select_related("venue")
+            .order_by("starts_at")
+        )
 
     def with_costs(self):
         return self.annotate(
@@ -334,14 +357,24 @@ class Event(models.Model):
     def has_ended(self, now=None) -> bool:
         return self.ends_at <= (now or timezone.now())
 
+    def reason_it_cannot_be_marked_held(self, now=None) -> str:
+        """Why what happened at the event cannot be recorded yet, or "" if it can."""
+        if self.is_cancelled:
+            return str(_("This event was cancelled, so it cannot be marked as held."))
+        if not self.has_started(now):
+            return str(_("This event has not started yet."))
+        return ""
+
     def can_be_marked_held(self, now=None) -> bool:
-        return not self.is_cancelled and self.has_started(now)
+        return not self.reason_it_cannot_be_marked_held(now)
 
     def can_take_invitations(self, now=None) -> bool:
         return not self.is_cancelled and not self.has_ended(now)
 
     def feedback_url(self) -> str:
-        return f"{settings.SITE_URL}/give-feedback/{self.feedback_token}/"
+        """The full address of the event's feedback form, for posters and QR codes."""
+        path = reverse("give-feedback-event", kwargs={"token": self.feedback_token})
+        return f"{settings.SITE_URL}{path}"
 
 
 class Debrief(models.Model):

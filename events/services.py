@@ -1,6 +1,12 @@
+from dataclasses import dataclass, fields
+from datetime import datetime
+from decimal import Decimal
+
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils.text import slugify
 
+from engagement.models import Community, Programme
 from events.models import Debrief, Event, Venue
 
 
@@ -14,16 +20,50 @@ def event_unique_slug(*, title: str, starts_at) -> str:
     return slug
 
 
+@dataclass(frozen=True)
+class EventDetails:
+    """What is planned about an event: everything a Coordinator fills in before it
+    happens. An empty slug is made from the title and date."""
+
+    programme: Programme
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    focus_community: Community | None = None
+    age_group: str = Event.AgeGroup.ALL_AGES
+    format: str = Event.Format.IN_PERSON
+    venue: Venue | None = None
+    online_link: str = ""
+    lead_organiser: AbstractBaseUser | None = None
+    public_description: str = ""
+    agenda: str = ""
+    slug: str = ""
+    is_published: bool = False
+
+    def as_dict(self) -> dict:
+        # Not dataclasses.asdict, which would deep-copy the model instances.
+        return {field.name: getattr(self, field.name) for field in fields(self)}
+
+
 @transaction.atomic
-def event_save(*, form, by) -> Event:
-    """Create or update an event from a valid EventForm."""
-    event = form.save(commit=False)
+def event_create(*, details: EventDetails, by: AbstractBaseUser) -> Event:
+    """Plan a new event. Whoever plans it leads it, unless someone else is named."""
+    event = Event(**details.as_dict())
     if not event.slug:
         event.slug = event_unique_slug(title=event.title, starts_at=event.starts_at)
-    if event.pk is None and event.lead_organiser is None:
+    if event.lead_organiser is None:
         event.lead_organiser = by
     event.save()
-    form.save_m2m()
+    return event
+
+
+@transaction.atomic
+def event_update(*, event: Event, details: EventDetails) -> Event:
+    for name, value in details.as_dict().items():
+        setattr(event, name, value)
+    if not event.slug:
+        event.slug = event_unique_slug(title=event.title, starts_at=event.starts_at)
+    event.save()
     return event
 
 
@@ -35,30 +75,89 @@ def event_cancel(*, event: Event, reason: str) -> Event:
     return event
 
 
+class EventCannotBeMarkedHeldError(Exception):
+    pass
+
+
 @transaction.atomic
-def event_mark_held(*, form) -> Event:
-    """Record what happened at an event from a valid EventHeldForm."""
-    event = form.save(commit=False)
-    event.status = Event.Status.HELD
-    event.cancellation_reason = ""
-    event.save()
-    form.save_m2m()
-    # Key questions point at events, not the other way round, so the form cannot save them.
-    event.key_questions_covered.set(form.cleaned_data["key_questions_covered"])
+def event_record_key_questions_covered(*, event: Event, key_questions) -> Event:
+    """Say which of the programme's key questions the event discussed."""
+    # Key questions point at events, not the other way round, so this goes through
+    # the questions' side of the relation.
+    event.key_questions_covered.set(key_questions)
     return event
 
 
 @transaction.atomic
-def debrief_save(*, form, event: Event, by) -> Debrief:
-    debrief = form.save(commit=False)
-    debrief.event = event
-    debrief.written_by = by
-    debrief.save()
+def event_mark_held(
+    *,
+    event: Event,
+    headcount: int,
+    actual_ends_at: datetime | None = None,
+    key_questions_covered=(),
+    officers_attending=(),
+    other_officers_count: int = 0,
+    chief_officer_attended: bool = False,
+    venue_hire_cost: Decimal | None = None,
+    catering_cost: Decimal | None = None,
+    other_cost: Decimal | None = None,
+) -> Event:
+    """Record what happened at an event, or correct it. No actual finish means it
+    finished when planned. Raises EventCannotBeMarkedHeldError for an event that was
+    cancelled or has not started."""
+    reason = event.reason_it_cannot_be_marked_held()
+    if reason:
+        raise EventCannotBeMarkedHeldError(reason)
+    event.status = Event.Status.HELD
+    event.cancellation_reason = ""
+    event.headcount = headcount
+    event.actual_ends_at = actual_ends_at or event.ends_at
+    event.other_officers_count = other_officers_count
+    event.chief_officer_attended = chief_officer_attended
+    event.venue_hire_cost = venue_hire_cost
+    event.catering_cost = catering_cost
+    event.other_cost = other_cost
+    event.save()
+    event.officers_attending.set(officers_attending)
+    event_record_key_questions_covered(event=event, key_questions=key_questions_covered)
+    return event
+
+
+@transaction.atomic
+def debrief_save(
+    *,
+    event: Event,
+    by: AbstractBaseUser,
+    went_well: str = "",
+    to_improve: str = "",
+    learning: str = "",
+    follow_ups: str = "",
+    who_took_part: str = "",
+) -> Debrief:
+    """Write or rewrite the event's debrief; the last person to save it wrote it."""
+    debrief, _created = Debrief.objects.update_or_create(
+        event=event,
+        defaults={
+            "went_well": went_well,
+            "to_improve": to_improve,
+            "learning": learning,
+            "follow_ups": follow_ups,
+            "who_took_part": who_took_part,
+            "written_by": by,
+        },
+    )
     return debrief
 
 
-def venue_archive(*, venue: Venue, archived: bool = True) -> Venue:
-    venue.is_archived = archived
+def venue_archive(*, venue: Venue) -> Venue:
+    """Stop offering a venue for new events. Past events keep it."""
+    venue.is_archived = True
+    venue.save(update_fields=["is_archived"])
+    return venue
+
+
+def venue_unarchive(*, venue: Venue) -> Venue:
+    venue.is_archived = False
     venue.save(update_fields=["is_archived"])
     return venue
 

@@ -1,13 +1,10 @@
-from datetime import timedelta
-
 import segno
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from engagement.models import Programme
 from engagement.roles import Capability, can, capability_required
@@ -16,24 +13,31 @@ from events.calendar import calendar_for_events
 from events.filters import EventFilter
 from events.forms import DebriefForm, EventCancelForm, EventForm, EventHeldForm, VenueForm
 from events.models import Debrief, Event, Venue
+from events.selectors import (
+    event_key_questions_with_coverage,
+    event_officers_attending,
+    programme_key_questions,
+)
 from events.services import (
+    EventDetails,
     VenueInUseError,
     debrief_save,
     event_cancel,
+    event_create,
     event_mark_held,
-    event_save,
+    event_update,
     venue_archive,
     venue_delete,
+    venue_unarchive,
 )
 
 EVENTS_PER_PAGE = 25
-# Calendar apps keep what they already have; recent past events stay so they show as held.
-PAST_EVENTS_IN_FEED = timedelta(days=90)
 
 
 # Staff pages -----------------------------------------------------------------------
 
 
+@require_safe
 @capability_required(Capability.VIEW_EVENTS)
 def event_list(request):
     event_filter = EventFilter(request.GET, queryset=Event.objects.for_staff_list().with_costs())
@@ -57,10 +61,11 @@ def event_list(request):
     )
 
 
+@require_safe
 @capability_required(Capability.VIEW_EVENTS)
 def event_detail(request, pk):
     event = get_event_for(request, pk, capability=Capability.VIEW_EVENTS)
-    officers = list(event.officers_attending.order_by("first_name", "last_name"))
+    officers = event_officers_attending(event=event)
     return render(
         request,
         "events/event_detail.html",
@@ -68,7 +73,7 @@ def event_detail(request, pk):
             "event": event,
             "officers": officers,
             "officer_count": len(officers) + event.other_officers_count,
-            "key_questions": _key_questions_with_coverage(event),
+            "key_questions": event_key_questions_with_coverage(event=event),
             "debrief": getattr(event, "debrief", None),
             "programme_costs": event.programme.events.cost_totals(),
             "can_manage": can(request.user, Capability.MANAGE_EVENTS),
@@ -76,19 +81,12 @@ def event_detail(request, pk):
     )
 
 
-def _key_questions_with_coverage(event):
-    """The programme's key questions in order, each marked if the event covered it."""
-    covered = set(event.key_questions_covered.values_list("pk", flat=True))
-    questions = event.programme.key_questions.order_by("programme_links__position")
-    return [(question, question.pk in covered) for question in questions]
-
-
 @capability_required(Capability.MANAGE_EVENTS)
-def event_create(request):
+def event_create_view(request):
     initial = {"programme": Programme.objects.active().first(), "lead_organiser": request.user}
     form = EventForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        event = event_save(form=form, by=request.user)
+        event = event_create(details=EventDetails(**form.cleaned_data), by=request.user)
         messages.success(request, _("The event is saved."))
         return redirect(event.get_staff_url())
     return render(request, "events/event_form.html", {"form": form, "event": None})
@@ -99,7 +97,7 @@ def event_edit(request, pk):
     event = get_event_for(request, pk, capability=Capability.MANAGE_EVENTS)
     form = EventForm(request.POST if request.method == "POST" else None, instance=event)
     if request.method == "POST" and form.is_valid():
-        event_save(form=form, by=request.user)
+        event_update(event=event, details=EventDetails(**form.cleaned_data))
         messages.success(request, _("Your changes are saved."))
         return redirect(event.get_staff_url())
     return render(request, "events/event_form.html", {"form": form, "event": event})
@@ -125,15 +123,12 @@ def event_cancel_view(request, pk):
 @capability_required(Capability.MANAGE_EVENTS)
 def event_mark_held_view(request, pk):
     event = get_event_for(request, pk, capability=Capability.MANAGE_EVENTS)
-    if event.is_cancelled:
-        messages.error(request, _("This event was cancelled, so it cannot be marked as held."))
-        return redirect(event.get_staff_url())
-    if event.starts_at > timezone.now():
-        messages.error(request, _("This event has not started yet."))
+    if not event.can_be_marked_held():
+        messages.error(request, event.reason_it_cannot_be_marked_held())
         return redirect(event.get_staff_url())
     form = EventHeldForm(request.POST if request.method == "POST" else None, instance=event)
     if request.method == "POST" and form.is_valid():
-        event_mark_held(form=form)
+        event_mark_held(event=event, **form.cleaned_data)
         messages.success(request, _("The event is marked as held."))
         return redirect(event.get_staff_url())
     return render(request, "events/event_held.html", {"form": form, "event": event})
@@ -145,12 +140,13 @@ def event_debrief(request, pk):
     debrief = getattr(event, "debrief", None) or Debrief(event=event)
     form = DebriefForm(request.POST if request.method == "POST" else None, instance=debrief)
     if request.method == "POST" and form.is_valid():
-        debrief_save(form=form, event=event, by=request.user)
+        debrief_save(event=event, by=request.user, **form.cleaned_data)
         messages.success(request, _("The debrief is saved."))
         return redirect(event.get_staff_url())
     return render(request, "events/event_debrief.html", {"form": form, "event": event})
 
 
+@require_safe
 @capability_required(Capability.VIEW_EVENTS)
 def event_poster(request, pk):
     event = get_event_for(request, pk, capability=Capability.VIEW_EVENTS)
@@ -166,22 +162,20 @@ def event_poster(request, pk):
             "feedback_url": feedback_url,
             "short_url": feedback_url.split("://", 1)[-1],
             "qr_svg": qr_svg,
-            "key_questions": event.programme.key_questions.order_by("programme_links__position"),
+            "key_questions": programme_key_questions(programme=event.programme),
         },
     )
 
 
+@require_safe
 @capability_required(Capability.VIEW_EVENTS)
 def venue_list(request):
     show_archived = request.GET.get("archived") == "1"
-    venues = Venue.objects.with_event_counts()
-    if not show_archived:
-        venues = venues.in_use()
     return render(
         request,
         "events/venue_list.html",
         {
-            "venues": venues,
+            "venues": Venue.objects.for_list(include_archived=show_archived),
             "show_archived": show_archived,
             "can_manage": can(request.user, Capability.MANAGE_EVENTS),
         },
@@ -217,12 +211,17 @@ def venue_edit(request, pk):
 @capability_required(Capability.MANAGE_EVENTS)
 def venue_archive_view(request, pk):
     venue = get_object_or_404(Venue, pk=pk)
-    archived = request.POST.get("archived", "1") == "1"
-    venue_archive(venue=venue, archived=archived)
-    if archived:
-        messages.success(request, _("%(venue)s is archived.") % {"venue": venue})
-    else:
-        messages.success(request, _("%(venue)s is back in use.") % {"venue": venue})
+    venue_archive(venue=venue)
+    messages.success(request, _("%(venue)s is archived.") % {"venue": venue})
+    return redirect("events:venue-list")
+
+
+@require_POST
+@capability_required(Capability.MANAGE_EVENTS)
+def venue_unarchive_view(request, pk):
+    venue = get_object_or_404(Venue, pk=pk)
+    venue_unarchive(venue=venue)
+    messages.success(request, _("%(venue)s is back in use.") % {"venue": venue})
     return redirect("events:venue-list")
 
 
@@ -262,9 +261,7 @@ def public_event_list(request):
 
 
 def public_event_detail(request, slug):
-    event = get_object_or_404(
-        Event.objects.published().select_related("venue", "focus_community"), slug=slug
-    )
+    event = get_object_or_404(Event.objects.for_public_page(), slug=slug)
     return render(request, "events/public_detail.html", {"event": event})
 
 
@@ -275,17 +272,12 @@ def _calendar_response(calendar, filename):
 
 
 def public_calendar(request):
-    events = (
-        Event.objects.published()
-        .filter(ends_at__gte=timezone.now() - PAST_EVENTS_IN_FEED)
-        .select_related("venue")
-        .order_by("starts_at")
-    )
     return _calendar_response(
-        calendar_for_events(events, request=request), "community-voice-events.ics"
+        calendar_for_events(Event.objects.for_calendar_feed(), request=request),
+        "community-voice-events.ics",
     )
 
 
 def public_event_calendar(request, slug):
-    event = get_object_or_404(Event.objects.published().select_related("venue"), slug=slug)
+    event = get_object_or_404(Event.objects.for_public_page(), slug=slug)
     return _calendar_response(calendar_for_events([event], request=request), f"{event.slug}.ics")

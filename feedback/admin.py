@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from engagement.admin import ProgrammeAdmin
 from engagement.models import Programme
+from engagement.roles import Capability, can
 from feedback.models import (
     FeedbackItem,
     KeyQuestion,
@@ -62,4 +63,15 @@ class FeedbackItemAdmin(admin.ModelAdmin):
     filter_horizontal = ["topics", "workstreams"]
     # Anonymous feedback is never edited in the admin; use the inbox, which keeps the original.
     readonly_fields = ["text", "received_hour", "client_reference"]
-    exclude = ["original_text"]
+
+    # The text before redaction may hold names and numbers: only people who may see it
+    # are shown it, and nobody can change it here.
+    def get_readonly_fields(self, request, obj=None):
+        if can(request.user, Capability.VIEW_ORIGINAL_TEXT):
+            return [*self.readonly_fields, "original_text"]
+        return self.readonly_fields
+
+    def get_exclude(self, request, obj=None):
+        if can(request.user, Capability.VIEW_ORIGINAL_TEXT):
+            return []
+        return ["original_text"]

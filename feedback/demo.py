@@ -1,10 +1,13 @@
 """Demo data for the feedback taxonomy and feedback itself: the programme's key
 questions, which of them each held event covered, and a few thousand believable
-points across events, sources, communities and topics."""
+points across events, sources, communities and topics, stored and tagged through the
+same services the staff pages use. Only seed_volume, for benchmarks, writes in bulk."""
 
 import random
 import secrets
-from datetime import timedelta
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -12,15 +15,17 @@ from django.db import transaction
 from engagement.demo import PROGRAMME_NAME
 from engagement.models import Programme
 from events.models import Event
+from events.services import event_record_key_questions_covered
 from feedback.models import (
     FeedbackItem,
     KeyQuestion,
     ProgrammeKeyQuestion,
-    SafeguardingTerm,
     Submission,
     Topic,
+    hour_of,
 )
-from feedback.text import matching_phrases, redact_personal_details, suggest_topics
+from feedback.services import feedback_record, feedback_submit_form, feedback_tag
+from feedback.text import suggest_topics
 
 POINTS = {
     "respect": [
@@ -101,9 +106,11 @@ def _link_programme_questions(programme) -> list[KeyQuestion]:
 
 
 def _mark_questions_covered(programme, questions, randomness) -> None:
-    for event in programme.events.filter(status="held", key_questions_covered__isnull=True):
+    for event in programme.events.filter(
+        status=Event.Status.HELD, key_questions_covered__isnull=True
+    ):
         covered = questions if randomness.random() < 0.7 else questions[:3]
-        event.key_questions_covered.set(covered)
+        event_record_key_questions_covered(event=event, key_questions=covered)
 
 
 def _points_for(randomness: random.Random, slug: str) -> str:
@@ -113,6 +120,16 @@ def _points_for(randomness: random.Random, slug: str) -> str:
     if roll < 0.045:
         return randomness.choice(SAFEGUARDING_POINTS)
     return randomness.choice(POINTS[slug])
+
+
+@dataclass
+class DemoForm:
+    """An online or paper form, filled in over the days after an event."""
+
+    source: str
+    received_hour: datetime
+    answers: list = field(default_factory=list)
+    topics: list = field(default_factory=list)
 
 
 @transaction.atomic
@@ -125,82 +142,74 @@ def seed(*, password: str) -> None:
         return
 
     coordinator = get_user_model().objects.get(username="coordinator")
-    topics = list(Topic.objects.filter(is_active=True))
-    phrases = list(SafeguardingTerm.objects.values_list("phrase", flat=True))
-    items, topic_choices = [], []
-    for event in programme.events.filter(status="held").order_by("starts_at"):
-        event_hour = event.starts_at.replace(minute=0, second=0, microsecond=0)
-        submissions = {
-            source: [
-                Submission.objects.create(
-                    event=event,
-                    source=source,
-                    received_hour=event_hour + timedelta(days=randomness.randint(0, 6)),
-                    form_nonce=secrets.token_urlsafe(24),
-                )
-                for _ in range(count)
-            ]
-            for source, count in (
-                (Submission.Source.ONLINE_FORM, 18),
-                (Submission.Source.PAPER_FORM, 12),
+    topics = list(Topic.objects.active())
+    for event in programme.events.filter(status=Event.Status.HELD).order_by("starts_at"):
+        _seed_event_feedback(event, questions, topics, coordinator, randomness)
+
+
+def _seed_event_feedback(event, questions, topics, coordinator, randomness) -> None:
+    """About ITEMS_PER_EVENT points from one event, through the services that store
+    and tag feedback: officers' notes on the night, and online and paper forms in the
+    week after. About three in four points with a clear topic are tagged."""
+    event_hour = hour_of(event.starts_at)
+    forms = {
+        source: [
+            DemoForm(source, event_hour + timedelta(days=randomness.randint(0, 6)))
+            for _ in range(count)
+        ]
+        for source, count in (
+            (Submission.Source.ONLINE_FORM, 18),
+            (Submission.Source.PAPER_FORM, 12),
+        )
+    }
+    tagged_with = defaultdict(list)
+    for _ in range(ITEMS_PER_EVENT):
+        question = randomness.choice(questions)
+        text = _points_for(randomness, question.workstream.slug)
+        roll = randomness.random()
+        form = None
+        if roll >= 0.55:
+            source = Submission.Source.ONLINE_FORM if roll < 0.8 else Submission.Source.PAPER_FORM
+            form = randomness.choice(forms[source])
+        suggested = suggest_topics(text, topics)[:2]
+        chosen = suggested if suggested and randomness.random() < 0.75 else []
+        if form is None:
+            item = feedback_record(
+                text=text,
+                source=FeedbackItem.Source.DISCUSSION_NOTE,
+                event=event,
+                key_question=question,
+                recorded_by=coordinator,
+                received_hour=event_hour,
+                alert_duty_officer=False,
             )
-        }
-        for _ in range(ITEMS_PER_EVENT):
-            question = randomness.choice(questions)
-            raw = _points_for(randomness, question.workstream.slug)
-            roll = randomness.random()
-            if roll < 0.55:
-                source, submission, recorded_by = (
-                    FeedbackItem.Source.DISCUSSION_NOTE,
-                    None,
-                    coordinator,
-                )
-            elif roll < 0.8:
-                source = FeedbackItem.Source.ONLINE_FORM
-                submission, recorded_by = randomness.choice(submissions[source]), None
-            else:
-                source = FeedbackItem.Source.PAPER_FORM
-                submission, recorded_by = randomness.choice(submissions[source]), None
-            redaction = redact_personal_details(raw)
-            flags = matching_phrases(raw, phrases)
-            suggested = suggest_topics(raw, topics)[:2]
-            tagged = bool(suggested) and randomness.random() < 0.75
-            items.append(
-                FeedbackItem(
-                    text=redaction.text,
-                    original_text=raw if redaction.changed else "",
-                    was_redacted=redaction.changed,
-                    source=source,
-                    event=event,
-                    submission=submission,
-                    key_question=question,
-                    community=event.focus_community,
-                    recorded_by=recorded_by,
-                    received_hour=submission.received_hour if submission else event_hour,
-                    is_safeguarding_flagged=bool(flags),
-                    safeguarding_terms=", ".join(flags),
-                    status=FeedbackItem.Status.TAGGED if tagged else FeedbackItem.Status.NEW,
-                )
-            )
-            topic_choices.append((suggested if tagged else [], question.workstream_id))
-    created = FeedbackItem.objects.bulk_create(items)
-    TopicLink = FeedbackItem.topics.through
-    WorkstreamLink = FeedbackItem.workstreams.through
-    TopicLink.objects.bulk_create(
-        TopicLink(feedbackitem_id=item.pk, topic_id=topic.pk)
-        for item, (chosen, _workstream) in zip(created, topic_choices, strict=True)
-        for topic in chosen
-    )
-    WorkstreamLink.objects.bulk_create(
-        WorkstreamLink(feedbackitem_id=item.pk, workstream_id=workstream)
-        for item, (_chosen, workstream) in zip(created, topic_choices, strict=True)
-    )
+            tagged_with[tuple(chosen)].append(item)
+        else:
+            form.answers.append((question, text))
+            form.topics.append(tuple(chosen))
+    for form in [*forms[Submission.Source.ONLINE_FORM], *forms[Submission.Source.PAPER_FORM]]:
+        if not form.answers:
+            continue
+        submission, _new = feedback_submit_form(
+            source=form.source,
+            answers=form.answers,
+            event=event,
+            form_nonce=secrets.token_urlsafe(24),
+            received_hour=form.received_hour,
+            alert_duty_officer=False,
+        )
+        # The form's points are stored in the order of its answers.
+        for item, chosen in zip(submission.items.order_by("pk"), form.topics, strict=True):
+            tagged_with[chosen].append(item)
+    for chosen, items in tagged_with.items():
+        if chosen:
+            feedback_tag(items=items, topics=chosen)
 
 
 @transaction.atomic
 def seed_volume(*, scale: int = 1) -> dict:
     """Large volumes for benchmarks: tens of thousands of tagged feedback items."""
-    events = list(Event.objects.filter(status="held").select_related("focus_community"))
+    events = list(Event.objects.filter(status=Event.Status.HELD).select_related("focus_community"))
     questions = list(KeyQuestion.objects.filter(workstream__isnull=False))
     topics = list(Topic.objects.all())
     randomness = random.Random(98)

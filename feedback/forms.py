@@ -1,11 +1,14 @@
 import secrets
 
+from crispy_forms.layout import HTML, Field
 from django import forms
 from django.conf import settings
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from engagement.forms import OptionalLabelsMixin
 from engagement.models import Community
+from events.forms import fields_only_helper
 from feedback.models import FeedbackItem, KeyQuestion, Topic, Workstream
 
 HONEYPOT_FIELD = "website"
@@ -60,10 +63,20 @@ class FeedbackForm(forms.Form):
         # question, never to the hidden robot trap.
         self.order_fields([name for name in self.fields if name != HONEYPOT_FIELD])
 
-    def answer_fields(self):
-        return [self[name] for name in self.fields if name.startswith("answer_")] + [
-            self["anything_else"]
-        ]
+    def answer_names(self) -> list[str]:
+        return [name for name in self.fields if name.startswith("answer_")] + ["anything_else"]
+
+    @property
+    def helper(self):
+        # Built when the form is shown, from the fields it has then: the paper form
+        # version has no robot trap.
+        layout = ["form_nonce"]
+        if HONEYPOT_FIELD in self.fields:
+            layout.append(Field(HONEYPOT_FIELD, template="feedback/includes/honeypot_field.html"))
+        layout += self.answer_names()
+        if "community" in self.fields:
+            layout.append("community")
+        return fields_only_helper(*layout)
 
     def is_robot(self) -> bool:
         return bool(self.data.get(HONEYPOT_FIELD))
@@ -124,8 +137,20 @@ class LiveNoteForm(forms.Form):
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["key_question"].queryset = event.programme.key_questions.order_by(
-            "programme_links__position"
+        self.fields["key_question"].queryset = KeyQuestion.objects.for_programme(event.programme)
+        self.helper = fields_only_helper(
+            "client_reference",
+            "key_question",
+            "text",
+            HTML(
+                format_html(
+                    '<p class="form-text mt-0" id="live-notes-hint">{}</p>',
+                    _(
+                        "Type one point, press Enter, then type the next. Points are kept on "
+                        "this device if the Wi-Fi drops, and sent when it comes back."
+                    ),
+                )
+            ),
         )
 
 
@@ -159,6 +184,10 @@ class FeedbackItemForm(OptionalLabelsMixin, forms.ModelForm):
             "workstreams": forms.CheckboxSelectMultiple,
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = fields_only_helper(*self.Meta.fields)
+
 
 class RedactForm(forms.Form):
     text = forms.CharField(
@@ -172,6 +201,10 @@ class RedactForm(forms.Form):
         error_messages={"required": _("The text cannot be empty.")},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = fields_only_helper("text")
+
 
 class SetAsideForm(forms.Form):
     reason = forms.CharField(
@@ -180,3 +213,7 @@ class SetAsideForm(forms.Form):
         help_text=_("For example: a duplicate, or not about policing."),
         error_messages={"required": _("Say why this item is set aside.")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = fields_only_helper("reason")

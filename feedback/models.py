@@ -106,6 +106,11 @@ class ProgrammeKeyQuestion(models.Model):
         return f"{self.programme}: {self.key_question}"
 
 
+class TopicQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
 class Topic(models.Model):
     """A subject people raise, e.g. stop and search. The list is edited in the admin."""
 
@@ -118,6 +123,8 @@ class Topic(models.Model):
         help_text=_("Words and phrases that suggest this topic, one per line."),
     )
     is_active = models.BooleanField(_("in use"), default=True)
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -150,6 +157,11 @@ class SafeguardingTerm(models.Model):
         return re.compile(rf"\b{re.escape(self.phrase.lower())}\b")
 
 
+class SubmissionQuerySet(models.QuerySet):
+    def paper_forms(self):
+        return self.filter(source=Submission.Source.PAPER_FORM)
+
+
 class Submission(models.Model):
     """One filled-in form, online or on paper, grouping its answers. Anonymous: it
     holds no IP address, browser details, cookie or exact time; only the hour."""
@@ -166,6 +178,8 @@ class Submission(models.Model):
     # A random value put in the form when it is shown, so that pressing Send twice
     # stores one submission. It says nothing about who sent it.
     form_nonce = models.CharField(max_length=64, unique=True)
+
+    objects = SubmissionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_hour", "-pk"]
@@ -239,6 +253,25 @@ class FeedbackItemQuerySet(models.QuerySet):
 
     def flagged(self):
         return self.filter(is_safeguarding_flagged=True)
+
+    def awaiting_safeguarding_review(self):
+        return self.flagged().filter(safeguarding_reviewed=False)
+
+    def in_inbox_order(self):
+        """Flagged items first, then the newest."""
+        return self.order_by("-is_safeguarding_flagged", "-received_hour", "-pk")
+
+    def counted(self):
+        """Items that count in analysis and summaries: all but those set aside."""
+        return self.exclude(status=FeedbackItem.Status.SET_ASIDE)
+
+    def live_notes_for(self, event):
+        """The points officers noted during the event, the latest first."""
+        return (
+            self.filter(event=event, source=FeedbackItem.Source.DISCUSSION_NOTE)
+            .select_related("key_question")
+            .order_by("-pk")
+        )
 
 
 class FeedbackItem(models.Model):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from contacts.models import OutboxMessage
 from contacts.services.outbox import outbox_enqueue
+from engagement.models import Community
 from feedback.models import (
     FeedbackItem,
     KeyQuestion,
@@ -149,11 +150,19 @@ def _store_form(
 
 @transaction.atomic
 def feedback_submit_form(
-    *, source: str, answers, event=None, community=None, form_nonce: str
+    *,
+    source: str,
+    answers,
+    event=None,
+    community=None,
+    form_nonce: str,
+    received_hour: datetime | None = None,
+    alert_duty_officer: bool = True,
 ) -> tuple[Submission, bool]:
     """Store one filled-in form at once: `answers` is a list of (key question or None,
     text). Returns the submission and whether it is new; sending the same form twice
-    (the same nonce) stores it once. Anonymous online forms go through
+    (the same nonce) stores it once. The form is stored in the current hour unless
+    told otherwise. Anonymous online forms that people send go through
     feedback_stage_form instead."""
     existing = Submission.objects.filter(form_nonce=form_nonce).first()
     if existing is not None:
@@ -166,8 +175,8 @@ def feedback_submit_form(
                 event=event,
                 community=community,
                 form_nonce=form_nonce,
-                received_hour=current_hour(),
-                alert_duty_officer=True,
+                received_hour=hour_of(received_hour) if received_hour else current_hour(),
+                alert_duty_officer=alert_duty_officer,
             )
     except IntegrityError:
         return Submission.objects.get(form_nonce=form_nonce), False
@@ -339,14 +348,23 @@ def feedback_tag(*, items, topics=(), workstreams=(), replace: bool = False) -> 
 
 
 @transaction.atomic
-def feedback_save_tags(*, form) -> FeedbackItem:
-    """Save one item's tags from a valid FeedbackItemForm; a new item becomes tagged."""
-    item = form.save()
-    if item.status == FeedbackItem.Status.NEW and (
-        item.topics.exists() or item.workstreams.exists()
-    ):
+def feedback_save_tags(
+    *,
+    item: FeedbackItem,
+    key_question: KeyQuestion | None = None,
+    community: Community | None = None,
+    topics=(),
+    workstreams=(),
+) -> FeedbackItem:
+    """Set one item's key question, community, topics and workstreams, replacing what
+    it had. A new item given a topic or a workstream becomes tagged."""
+    item.key_question = key_question
+    item.community = community
+    if item.status == FeedbackItem.Status.NEW and (topics or workstreams):
         item.status = FeedbackItem.Status.TAGGED
-        item.save(update_fields=["status"])
+    item.save(update_fields=["key_question", "community", "status"])
+    item.topics.set(topics)
+    item.workstreams.set(workstreams)
     return item
 
 
@@ -379,10 +397,15 @@ def feedback_redact(*, item: FeedbackItem, text: str) -> FeedbackItem:
     return item
 
 
-def feedback_mark_checked(*, item: FeedbackItem, redaction: bool = False, flag: bool = False):
-    if redaction:
-        item.redaction_checked = True
-    if flag:
-        item.safeguarding_reviewed = True
-    item.save(update_fields=["redaction_checked", "safeguarding_reviewed"])
+def feedback_mark_redaction_checked(*, item: FeedbackItem) -> FeedbackItem:
+    """A person has checked that the right details were taken out of the text."""
+    item.redaction_checked = True
+    item.save(update_fields=["redaction_checked"])
+    return item
+
+
+def feedback_mark_flag_reviewed(*, item: FeedbackItem) -> FeedbackItem:
+    """A person has read a flagged item and dealt with it."""
+    item.safeguarding_reviewed = True
+    item.save(update_fields=["safeguarding_reviewed"])
     return item

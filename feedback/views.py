@@ -2,22 +2,20 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from engagement.models import Programme
 from engagement.ratelimit import too_many
 from engagement.roles import Capability, can, capability_required
 from events.access import get_event_for
-from events.models import Event
-from feedback import analysis
 from feedback.filters import FeedbackFilter
 from feedback.forms import (
     BulkTagForm,
@@ -28,16 +26,19 @@ from feedback.forms import (
     RedactForm,
     SetAsideForm,
 )
-from feedback.models import (
-    FeedbackItem,
-    KeyQuestion,
-    PendingSubmission,
-    Submission,
-    Topic,
-    Workstream,
+from feedback.models import FeedbackItem, PendingSubmission, Submission, Topic, Workstream
+from feedback.selectors import (
+    arriving_flagged_forms,
+    event_for_feedback_form,
+    feedback_for_analysis,
+    key_questions_for_form,
+    topics_by_community,
+    topics_over_time,
+    topics_raised_by_one_community,
 )
 from feedback.services import (
-    feedback_mark_checked,
+    feedback_mark_flag_reviewed,
+    feedback_mark_redaction_checked,
     feedback_record,
     feedback_redact,
     feedback_release_pending,
@@ -55,12 +56,6 @@ ITEMS_PER_PAGE = 50
 MAX_FORM_BYTES = 64 * 1024
 
 
-def _programme_questions(programme):
-    if programme is None:
-        return KeyQuestion.objects.none()
-    return KeyQuestion.objects.for_programme(programme).select_related("workstream")
-
-
 # The anonymous form ------------------------------------------------------------------
 
 
@@ -72,18 +67,14 @@ def _refusal(request, template, status):
 def give_feedback(request, token=None):
     event = None
     if token is not None:
-        event = (
-            Event.objects.select_related("programme", "focus_community")
-            .filter(feedback_token=token)
-            .first()
-        )
+        event = event_for_feedback_form(token=token)
         if event is None or event.is_cancelled:
             return _refusal(request, "form_not_found", 404)
         closes_at = event.ends_at + timedelta(days=settings.FEEDBACK_FORM_OPEN_DAYS)
         if timezone.now() > closes_at:
             return render(request, "feedback/form_closed.html", {"event": event}, status=410)
     programme = event.programme if event else Programme.objects.active().first()
-    questions = _programme_questions(programme)
+    questions = key_questions_for_form(programme=programme)
     form_options = {"key_questions": questions, "ask_community": event is None}
 
     if request.method == "POST":
@@ -122,16 +113,7 @@ def give_feedback_thanks(request):
 # Staff: the inbox and single items -------------------------------------------------
 
 
-def _arriving_forms() -> list[tuple]:
-    """Flagged anonymous forms waiting for the end of their hour, each with its answers,
-    personal details taken out. Listed by their random ids: in no particular order."""
-    forms = list(PendingSubmission.objects.flagged().select_related("event").order_by("pk"))
-    key_questions = KeyQuestion.objects.in_bulk(
-        {question_id for form in forms for question_id, _text in form.answers if question_id}
-    )
-    return [(form, form.answers_for_reading(key_questions)) for form in forms]
-
-
+@require_safe
 @capability_required(Capability.VIEW_FEEDBACK)
 def inbox(request):
     # Without the scheduler (in development) forms whose hour is over are released
@@ -140,12 +122,12 @@ def inbox(request):
         feedback_release_pending()
     can_manage = can(request.user, Capability.MANAGE_FEEDBACK)
     feedback_filter = FeedbackFilter(request.GET, queryset=FeedbackItem.objects.for_inbox())
-    items = feedback_filter.qs.order_by("-is_safeguarding_flagged", "-received_hour", "-pk")
-    page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
-    topics = list(Topic.objects.filter(is_active=True))
+    page = Paginator(feedback_filter.qs.in_inbox_order(), ITEMS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    topics = list(Topic.objects.active())
     query = request.GET.copy()
     query.pop("page", None)
-    unreviewed_flags = FeedbackItem.objects.flagged().filter(safeguarding_reviewed=False)
     return render(
         request,
         "feedback/inbox.html",
@@ -159,11 +141,11 @@ def inbox(request):
             "topics": topics,
             "workstreams": Workstream.objects.all(),
             "query": query.urlencode(),
-            "unreviewed_flag_count": unreviewed_flags.count(),
+            "unreviewed_flag_count": FeedbackItem.objects.awaiting_safeguarding_review().count(),
             "can_manage": can_manage,
             # Coordinators deal with safeguarding flags, so only they read flagged forms
             # before the hour is over.
-            "arriving": _arriving_forms() if can_manage else [],
+            "arriving": arriving_flagged_forms() if can_manage else [],
         },
     )
 
@@ -193,46 +175,17 @@ def _get_item(pk) -> FeedbackItem:
     return get_object_or_404(FeedbackItem.objects.for_inbox(), pk=pk)
 
 
-# The page can show the text before redaction, with the names and numbers taken out of it.
-@never_cache
-@capability_required(Capability.VIEW_FEEDBACK)
-def item_detail(request, pk):
-    item = _get_item(pk)
-    can_manage = can(request.user, Capability.MANAGE_FEEDBACK)
-    action = request.POST.get("action") if request.method == "POST" else None
-    if action and not can_manage:
-        raise PermissionDenied
-    tag_form = FeedbackItemForm(request.POST if action == "tag" else None, instance=item)
-    redact_form = RedactForm(
-        request.POST if action == "redact" else None, initial={"text": item.text}
-    )
-    set_aside_form = SetAsideForm(request.POST if action == "set_aside" else None)
-
-    if action == "tag" and tag_form.is_valid():
-        feedback_save_tags(form=tag_form)
-        messages.success(request, _("Tags saved."))
-        return redirect("feedback:item", pk=item.pk)
-    if action == "redact" and redact_form.is_valid():
-        feedback_redact(item=item, text=redact_form.cleaned_data["text"])
-        messages.success(request, _("The text is updated. The original is kept."))
-        return redirect("feedback:item", pk=item.pk)
-    if action == "set_aside" and set_aside_form.is_valid():
-        feedback_set_aside(item=item, reason=set_aside_form.cleaned_data["reason"])
-        messages.success(request, _("The item is set aside."))
-        return redirect("feedback:item", pk=item.pk)
-    if action == "restore":
-        feedback_restore(item=item)
-        return redirect("feedback:item", pk=item.pk)
-    if action in ("checked_redaction", "reviewed_flag"):
-        feedback_mark_checked(
-            item=item,
-            redaction=action == "checked_redaction",
-            flag=action == "reviewed_flag",
-        )
-        messages.success(request, _("Marked as checked."))
-        return redirect("feedback:item", pk=item.pk)
-
-    return render(
+def _item_page(request, item, *, tag_form=None, redact_form=None, set_aside_form=None):
+    """The item page. After a mistake in one of its forms, that form comes back with the
+    message beside the field and what was typed."""
+    if tag_form is None:
+        tag_form = FeedbackItemForm(instance=item)
+    if redact_form is None:
+        redact_form = RedactForm(initial={"text": item.text})
+    if set_aside_form is None:
+        set_aside_form = SetAsideForm()
+    with_errors = next((form for form in (redact_form, set_aside_form) if form.is_bound), tag_form)
+    response = render(
         request,
         "feedback/item_detail.html",
         {
@@ -240,17 +193,85 @@ def item_detail(request, pk):
             "tag_form": tag_form,
             "redact_form": redact_form,
             "set_aside_form": set_aside_form,
-            "form": redact_form
-            if action == "redact"
-            else set_aside_form
-            if action == "set_aside"
-            else tag_form,
-            "suggestions": suggest_topics(item.text, Topic.objects.filter(is_active=True)),
-            "can_manage": can_manage,
-            # The text before redaction may hold personal details: Coordinators only.
-            "can_see_original": can_manage,
+            # The form the error summary at the top of the page reads.
+            "form": with_errors,
+            "suggestions": suggest_topics(item.text, Topic.objects.active()),
+            "can_manage": can(request.user, Capability.MANAGE_FEEDBACK),
+            "can_see_original": can(request.user, Capability.VIEW_ORIGINAL_TEXT),
         },
     )
+    # The page can show the text before redaction, with names and numbers in it.
+    add_never_cache_headers(response)
+    return response
+
+
+@require_safe
+@capability_required(Capability.VIEW_FEEDBACK)
+def item_detail(request, pk):
+    return _item_page(request, _get_item(pk))
+
+
+@require_POST
+@capability_required(Capability.MANAGE_FEEDBACK)
+def item_tags(request, pk):
+    item = _get_item(pk)
+    form = FeedbackItemForm(request.POST, instance=item)
+    if not form.is_valid():
+        return _item_page(request, item, tag_form=form)
+    feedback_save_tags(item=item, **form.cleaned_data)
+    messages.success(request, _("Tags saved."))
+    return redirect("feedback:item", pk=item.pk)
+
+
+@require_POST
+@capability_required(Capability.MANAGE_FEEDBACK)
+def item_redact(request, pk):
+    item = _get_item(pk)
+    form = RedactForm(request.POST)
+    if not form.is_valid():
+        return _item_page(request, item, redact_form=form)
+    feedback_redact(item=item, text=form.cleaned_data["text"])
+    messages.success(request, _("The text is updated. The original is kept."))
+    return redirect("feedback:item", pk=item.pk)
+
+
+@require_POST
+@capability_required(Capability.MANAGE_FEEDBACK)
+def item_set_aside(request, pk):
+    item = _get_item(pk)
+    form = SetAsideForm(request.POST)
+    if not form.is_valid():
+        return _item_page(request, item, set_aside_form=form)
+    feedback_set_aside(item=item, reason=form.cleaned_data["reason"])
+    messages.success(request, _("The item is set aside."))
+    return redirect("feedback:item", pk=item.pk)
+
+
+@require_POST
+@capability_required(Capability.MANAGE_FEEDBACK)
+def item_restore(request, pk):
+    item = _get_item(pk)
+    feedback_restore(item=item)
+    messages.success(request, _("The item is back in the feedback."))
+    return redirect("feedback:item", pk=item.pk)
+
+
+@require_POST
+@capability_required(Capability.MANAGE_FEEDBACK)
+def item_redaction_checked(request, pk):
+    item = _get_item(pk)
+    feedback_mark_redaction_checked(item=item)
+    messages.success(request, _("Marked as checked."))
+    return redirect("feedback:item", pk=item.pk)
+
+
+@require_POST
+@capability_required(Capability.MANAGE_FEEDBACK)
+def item_flag_reviewed(request, pk):
+    item = _get_item(pk)
+    feedback_mark_flag_reviewed(item=item)
+    messages.success(request, _("Marked as checked."))
+    return redirect("feedback:item", pk=item.pk)
 
 
 # Staff: capturing feedback at and after events ------------------------------------
@@ -286,13 +307,10 @@ def live_notes(request, pk):
             return redirect(f"{url}?question={question.pk}" if question else url)
         if wants_json:
             return JsonResponse({"errors": form.errors}, status=400)
-    notes = (
-        event.feedback_items.filter(source=FeedbackItem.Source.DISCUSSION_NOTE)
-        .select_related("key_question")
-        .order_by("-pk")
-    )
     return render(
-        request, "feedback/live_notes.html", {"event": event, "form": form, "notes": notes}
+        request,
+        "feedback/live_notes.html",
+        {"event": event, "form": form, "notes": FeedbackItem.objects.live_notes_for(event)},
     )
 
 
@@ -306,13 +324,14 @@ def _note_as_json(item: FeedbackItem) -> dict:
     }
 
 
+@require_safe
 @capability_required(Capability.MANAGE_FEEDBACK)
 def paper_form(request, pk):
     event = get_event_for(request, pk, capability=Capability.MANAGE_FEEDBACK)
     return render(
         request,
         "feedback/paper_form.html",
-        {"event": event, "key_questions": _programme_questions(event.programme)},
+        {"event": event, "key_questions": key_questions_for_form(programme=event.programme)},
     )
 
 
@@ -321,7 +340,7 @@ def paper_form(request, pk):
 def transcribe(request, pk):
     """One paper form per screen: a box per question, then save and next."""
     event = get_event_for(request, pk, capability=Capability.MANAGE_FEEDBACK)
-    questions = _programme_questions(event.programme)
+    questions = key_questions_for_form(programme=event.programme)
     if request.method == "POST":
         form = PaperFormTranscriptionForm(request.POST, key_questions=questions)
         if form.is_valid():
@@ -335,7 +354,7 @@ def transcribe(request, pk):
             return redirect("feedback:transcribe", pk=event.pk)
     else:
         form = PaperFormTranscriptionForm(key_questions=questions)
-    entered = event.submissions.filter(source=Submission.Source.PAPER_FORM).count()
+    entered = Submission.objects.filter(event=event).paper_forms().count()
     return render(
         request,
         "feedback/transcribe.html",
@@ -343,21 +362,20 @@ def transcribe(request, pk):
     )
 
 
+@require_safe
 @capability_required(Capability.VIEW_FEEDBACK)
 def analysis_view(request):
     programme_id = request.GET.get("programme")
-    programmes = Programme.objects.all()
-    items = FeedbackItem.objects.exclude(status=FeedbackItem.Status.SET_ASIDE)
-    if programme_id and programme_id.isdigit():
-        items = items.filter(event__programme_id=programme_id)
+    chosen = programme_id and programme_id.isascii() and programme_id.isdigit()
+    items = feedback_for_analysis(programme_id=int(programme_id) if chosen else None)
     return render(
         request,
         "feedback/analysis.html",
         {
-            "programmes": programmes,
+            "programmes": Programme.objects.all(),
             "programme_id": programme_id,
-            "by_community": analysis.topics_by_community(items),
-            "over_time": analysis.topics_over_time(items),
-            "only_one_community": analysis.topics_raised_by_one_community(items),
+            "by_community": topics_by_community(items),
+            "over_time": topics_over_time(items),
+            "only_one_community": topics_raised_by_one_community(items),
         },
     )

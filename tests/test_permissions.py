@@ -1,11 +1,25 @@
-"""Every named staff, panel and admin URL, visited as every role and as an anonymous
-visitor. Each app adds its URLs to ACCESS below; a URL missing from the table fails
-the test, so nothing new can be left unchecked."""
+"""Every named staff, panel and admin URL, sent a GET and a POST as every role and as
+an anonymous visitor. Each app adds its URLs to ACCESS below; a URL missing from the
+table fails the test, so nothing new can be left unchecked.
+
+The roles a URL allows get an answer that is not an error for each method the URL
+answers, and 405 for the other. Everyone else is refused whatever they send: an
+anonymous visitor is sent to sign in, a signed-in person gets a 403 (the Django admin
+sends them to its sign-in page instead), and neither changes anything. A method no
+one may use may also be refused with a 405 before anyone is asked who they are."""
+
+import re
 
 import pytest
+from django.conf import settings
+from django.core import mail
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from contacts.models import Attendee
+from conftest import make_role_user
+from contacts.tests.factories import AttendeeFactory
 from engagement.context_processors import STAFF_NAVIGATION
 from engagement.roles import Role
 from engagement.tests.factories import UserFactory
@@ -22,6 +36,10 @@ EVENT_READERS = {Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR}
 PERSONAL_DATA_READERS = {Role.COORDINATOR, Role.ADMINISTRATOR}
 COUNT_READERS = {Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR}
 ADMINISTRATORS = {Role.ADMINISTRATOR}
+
+# The methods a URL answers: a page ("get"), an action ("post"), or a page with a
+# form that posts back to it ("get+post").
+METHODS = {"get": {"get"}, "post": {"post"}, "get+post": {"get", "post"}}
 
 
 def no_arguments(objects):
@@ -48,64 +66,88 @@ def the_feedback_item(objects):
     return {"pk": objects["feedback_item"].pk}
 
 
-# url name -> (HTTP method, kwargs for reverse, the roles that may use it). Everyone
-# else is refused: anonymous visitors are sent to sign in, signed-in people get a 403.
+# url name -> (the methods it answers, from METHODS; kwargs for reverse; the roles that
+# may use it). Everyone else is refused.
 ACCESS = {
     "staff-home": ("get", no_arguments, STAFF),
     "panel-home": ("get", no_arguments, {Role.FOCUS_GROUP_MEMBER}),
-    "admin:index": ("get", no_arguments, {Role.ADMINISTRATOR}),
+    # Django's admin answers a POST to any of its pages as it answers a GET.
+    "admin:index": ("get+post", no_arguments, {Role.ADMINISTRATOR}),
     "events:list": ("get", no_arguments, EVENT_READERS),
-    "events:create": ("get", no_arguments, COORDINATORS),
+    "events:create": ("get+post", no_arguments, COORDINATORS),
     "events:detail": ("get", the_event, EVENT_READERS),
-    "events:edit": ("get", the_event, COORDINATORS),
-    "events:cancel": ("get", the_event, COORDINATORS),
-    "events:mark-held": ("get", the_event, COORDINATORS),
-    "events:debrief": ("get", the_event, COORDINATORS),
+    "events:edit": ("get+post", the_event, COORDINATORS),
+    "events:cancel": ("get+post", the_event, COORDINATORS),
+    "events:mark-held": ("get+post", the_event, COORDINATORS),
+    "events:debrief": ("get+post", the_event, COORDINATORS),
     "events:poster": ("get", the_event, EVENT_READERS),
     "events:venue-list": ("get", no_arguments, EVENT_READERS),
-    "events:venue-create": ("get", no_arguments, COORDINATORS),
-    "events:venue-edit": ("get", the_venue, COORDINATORS),
+    "events:venue-create": ("get+post", no_arguments, COORDINATORS),
+    "events:venue-edit": ("get+post", the_venue, COORDINATORS),
     "events:venue-archive": ("post", the_venue, COORDINATORS),
+    "events:venue-unarchive": ("post", the_venue, COORDINATORS),
     "events:venue-delete": ("post", the_venue, COORDINATORS),
     "contacts:list": ("get", no_arguments, PERSONAL_DATA_READERS),
-    "contacts:new": ("get", no_arguments, COORDINATORS),
+    "contacts:new": ("get+post", no_arguments, COORDINATORS),
     "contacts:export": ("get", no_arguments, PERSONAL_DATA_READERS),
     "contacts:counts": ("get", no_arguments, COUNT_READERS),
     "contacts:detail": ("get", the_attendee, PERSONAL_DATA_READERS),
     # Administrators may read contacts, but only Coordinators correct them.
-    "contacts:edit": ("get", the_attendee, COORDINATORS),
+    "contacts:edit": ("get+post", the_attendee, COORDINATORS),
     "contacts:record-attendance": ("post", the_attendee, COORDINATORS),
     "contacts:withdraw": ("post", the_attendee, COORDINATORS),
     "contacts:invite": ("get", the_event, COORDINATORS),
+    "contacts:invite-send": ("post", the_event, COORDINATORS),
     "contacts:outbox": ("get", no_arguments, PERSONAL_DATA_READERS),
     "audit-log": ("get", no_arguments, ADMINISTRATORS),
     "staff-users": ("get", no_arguments, ADMINISTRATORS),
     "staff-user-unlock": ("post", no_arguments, ADMINISTRATORS),
-    "staff-user-reset-two-factor": ("get", the_staff_account, ADMINISTRATORS),
+    "staff-user-reset-two-factor": ("get+post", the_staff_account, ADMINISTRATORS),
     "feedback:inbox": ("get", no_arguments, EVENT_READERS),
     "feedback:bulk-tag": ("post", no_arguments, COORDINATORS),
     "feedback:analysis": ("get", no_arguments, EVENT_READERS),
     "feedback:item": ("get", the_feedback_item, EVENT_READERS),
-    "feedback:live-notes": ("get", the_event, COORDINATORS),
+    "feedback:item-tags": ("post", the_feedback_item, COORDINATORS),
+    "feedback:item-redact": ("post", the_feedback_item, COORDINATORS),
+    "feedback:item-set-aside": ("post", the_feedback_item, COORDINATORS),
+    "feedback:item-restore": ("post", the_feedback_item, COORDINATORS),
+    "feedback:item-redaction-checked": ("post", the_feedback_item, COORDINATORS),
+    "feedback:item-flag-reviewed": ("post", the_feedback_item, COORDINATORS),
+    "feedback:live-notes": ("get+post", the_event, COORDINATORS),
     "feedback:paper-form": ("get", the_event, COORDINATORS),
-    "feedback:transcribe": ("get", the_event, COORDINATORS),
+    "feedback:transcribe": ("get+post", the_event, COORDINATORS),
 }
 
 
-@pytest.fixture
-def objects(db):
-    """One of each object the URLs above point at: an event that has started, so it
-    can be marked held, a venue no event uses, so it can be deleted, and a contact."""
-    event = EventFactory(past=True)
-    return {
-        "staff_account": UserFactory(username="someone-else", roles=[Role.LEADER]),
-        "event": event,
-        "venue": VenueFactory(),
-        "attendee": Attendee.objects.create(name="Amina Contact", email="amina@example.org"),
-        "feedback_item": feedback_record(
-            text="More patrols please", source="online_form", event=event
-        ),
-    }
+def signed_in_session(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+@pytest.fixture(scope="module")
+def objects(django_db_setup, django_db_blocker):
+    """One of each object the URLs above point at, and one account per role: an event
+    that has started, so it can be marked held, a venue no event uses, so it can be
+    deleted, and a contact. They are made once for the module, in a transaction rolled
+    back at its end; each test runs in a savepoint of its own inside it, so what one
+    test changes the next never sees."""
+    fast_hashing = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    )
+    with django_db_blocker.unblock(), fast_hashing, transaction.atomic():
+        event = EventFactory(past=True)
+        yield {
+            "sessions": {role: signed_in_session(make_role_user(role)) for role in Role},
+            "staff_account": UserFactory(username="someone-else", roles=[Role.LEADER]),
+            "event": event,
+            "venue": VenueFactory(),
+            "attendee": AttendeeFactory(name="Amina Contact", email="amina@example.org"),
+            "feedback_item": feedback_record(
+                text="More patrols please", source="online_form", event=event
+            ),
+        }
+        transaction.set_rollback(True)
 
 
 PROTECTED_PREFIXES = ("staff/", "panel/")
@@ -126,6 +168,19 @@ def named_routes(resolver=None, namespace="", prefix=""):
             yield f"{namespace}{pattern.name}", route
 
 
+WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+
+
+def writes_in(queries) -> list[str]:
+    """The statements that changed stored data, apart from the session: every signed-in
+    request notes the time of its last activity there."""
+    return [
+        query["sql"]
+        for query in queries
+        if WRITE.match(query["sql"]) and "django_session" not in query["sql"]
+    ]
+
+
 def test_every_staff_and_panel_url_is_in_the_access_table():
     unchecked = [
         name
@@ -135,27 +190,47 @@ def test_every_staff_and_panel_url_is_in_the_access_table():
     assert unchecked == [], f"Add these URLs to ACCESS: {unchecked}"
 
 
+def test_every_url_in_the_access_table_says_which_methods_it_answers():
+    unclear = {name: entry[0] for name, entry in ACCESS.items() if entry[0] not in METHODS}
+    assert unclear == {}, f"Use one of {sorted(METHODS)} for these URLs: {unclear}"
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", EVERY_ROLE, ids=lambda role: str(role or "anonymous"))
+@pytest.mark.parametrize("method", ["get", "post"])
 @pytest.mark.parametrize("url_name", sorted(ACCESS))
-def test_only_the_right_roles_reach_each_url(client_for_role, objects, role, url_name):
-    method, arguments, allowed_roles = ACCESS[url_name]
+def test_only_the_right_roles_reach_each_url_with_each_method(objects, url_name, method, role):
+    methods, arguments, allowed_roles = ACCESS[url_name]
     url = reverse(url_name, kwargs=arguments(objects))
-    response = getattr(client_for_role(role), method)(url)
+    client = Client()
+    if role is not ANONYMOUS:
+        client.cookies[settings.SESSION_COOKIE_NAME] = objects["sessions"][role]
+    send = getattr(client, method)
+
     if role in allowed_roles:
-        if method == "get":
-            assert response.status_code == 200, f"{role} should reach {url}"
+        response = send(url)
+        if method in METHODS[methods]:
+            assert response.status_code < 400, f"{role} should be able to {method} {url}"
+            if response.status_code in (301, 302, 303):
+                assert "/login/" not in response.url, f"{role} was asked to sign in at {url}"
         else:
-            assert response.status_code == 302, f"{role} should be able to post to {url}"
-            assert "/login/" not in response.url
-    elif role is ANONYMOUS:
-        assert response.status_code == 302
+            assert response.status_code == 405, f"{url} should not answer {method}"
+        return
+
+    with CaptureQueriesContext(connection) as queries:
+        response = send(url)
+    assert writes_in(queries) == [], f"{role} changed something with a {method} to {url}"
+    assert mail.outbox == [], f"{role} had an email sent with a {method} to {url}"
+    if response.status_code == 405 and method not in METHODS[methods]:
+        return
+    if role is ANONYMOUS:
+        assert response.status_code == 302, f"{url} should send {method} to sign in"
+        assert "/login/" in response.url
+    elif url_name.startswith("admin:"):
+        assert response.status_code == 302, f"{role} must not reach {url}"
         assert "/login/" in response.url
     else:
-        assert response.status_code in (302, 403), f"{role} must not reach {url}"
-        if response.status_code == 302:
-            # Django's admin sends signed-in people without access to its own login page.
-            assert "/login/" in response.url
+        assert response.status_code == 403, f"{role} must not reach {url} with {method}"
 
 
 @pytest.mark.django_db
@@ -163,11 +238,11 @@ def test_only_the_right_roles_reach_each_url(client_for_role, objects, role, url
 def test_navigation_shows_each_role_only_what_it_may_use(client_for_role, role):
     response = client_for_role(role).get("/", follow=True)
     links = {item["url"] for item in response.context["staff_navigation"]}
-    for url_name, (_method, arguments, allowed_roles) in ACCESS.items():
+    for url_name, (_methods, arguments, allowed_roles) in ACCESS.items():
         if arguments is not no_arguments:
             continue
         url = reverse(url_name)
         if role not in allowed_roles:
             assert url not in links, f"{role} is shown a link to {url}"
         elif url_name in NAVIGATION_URL_NAMES:
-            assert url in links, f"{role} is not shown a link to {url}"
+            assert url in links, f"{role} is shown no link to {url}"

@@ -1,3 +1,6 @@
+"""One factory per events model: Venue, Event and Debrief. The key questions an event
+covered belong to the feedback app, whose factories are in feedback/tests/factories.py."""
+
 from datetime import timedelta
 from decimal import Decimal
 
@@ -54,6 +57,14 @@ class EventFactory(factory.django.DjangoModelFactory):
             catering_cost=Decimal("80.50"),
             other_cost=Decimal("0.00"),
         )
+        cancelled = factory.Trait(
+            status=Event.Status.CANCELLED, cancellation_reason="The venue is closed."
+        )
+
+    @factory.post_generation
+    def officers_attending(event, create, extracted, **kwargs):
+        if create and extracted:
+            event.officers_attending.set(extracted)
 
 
 class DebriefFactory(factory.django.DjangoModelFactory):
@@ -63,3 +74,6 @@ class DebriefFactory(factory.django.DjangoModelFactory):
     event = factory.SubFactory(EventFactory, held=True)
     went_well = "Good turnout."
     to_improve = "Start on time."
+    learning = ""
+    follow_ups = ""
+    who_took_part = ""

@@ -138,3 +138,23 @@ def test_an_unused_venue_can_be_deleted():
 def test_venue_lists_its_accessibility_features():
     venue = Venue(step_free_access=True, hearing_loop=True, prayer_space=True)
     assert venue.accessibility_features() == ["Step-free access", "Hearing loop", "Prayer space"]
+
+
+@pytest.mark.django_db
+def test_the_calendar_feed_keeps_recent_past_events_and_drops_old_and_draft_ones():
+    now = timezone.now()
+    recent = EventFactory(starts_at=now - timedelta(days=30))
+    EventFactory(starts_at=now - timedelta(days=200))
+    EventFactory(is_published=False)
+    later = EventFactory(starts_at=now + timedelta(days=3))
+    assert list(Event.objects.for_calendar_feed(now)) == [recent, later]
+
+
+@pytest.mark.django_db
+def test_the_venue_list_leaves_archived_venues_out_unless_asked():
+    in_use = VenueFactory()
+    archived = VenueFactory(is_archived=True)
+    EventFactory.create_batch(2, venue=in_use)
+    assert list(Venue.objects.for_list()) == [in_use]
+    listed = {venue: venue.event_count for venue in Venue.objects.for_list(include_archived=True)}
+    assert listed == {in_use: 2, archived: 0}

@@ -85,7 +85,7 @@ def parse(response):
 @pytest.mark.django_db
 def test_the_calendar_feed_is_valid_icalendar_with_a_link_to_each_event(client, settings):
     settings.SITE_URL = "https://voice.example.police.uk"
-    online = Venue.objects.create(name="Online", kind=Venue.Kind.ONLINE)
+    online = VenueFactory(name="Online", kind=Venue.Kind.ONLINE, address="", postcode="")
     upcoming = EventFactory(title="Moss Side listening event")
     online_event = EventFactory(
         format=Event.Format.ONLINE, venue=online, online_link="https://teams.example/x"

@@ -1,7 +1,8 @@
 import pytest
 
 from engagement.tests.factories import ProgrammeFactory
-from feedback.models import KeyQuestion, ProgrammeKeyQuestion, Topic, Workstream
+from feedback.models import KeyQuestion, Topic, Workstream
+from feedback.tests.factories import ProgrammeKeyQuestionFactory
 
 
 @pytest.mark.django_db
@@ -38,7 +39,7 @@ def test_a_programme_keeps_its_key_questions_in_order():
         KeyQuestion.objects.get(workstream__slug="represent"),
         KeyQuestion.objects.get(workstream__slug="respect"),
     )
-    ProgrammeKeyQuestion.objects.create(programme=programme, key_question=represent, position=1)
-    ProgrammeKeyQuestion.objects.create(programme=programme, key_question=respect, position=2)
+    ProgrammeKeyQuestionFactory(programme=programme, key_question=represent, position=1)
+    ProgrammeKeyQuestionFactory(programme=programme, key_question=respect, position=2)
     assert list(KeyQuestion.objects.for_programme(programme)) == [represent, respect]
     assert set(programme.key_questions.all()) == {represent, respect}

@@ -1,0 +1,152 @@
+"""The public events pages in a real Chromium browser: on a small phone, light, with
+nothing from another origin, and working without JavaScript. Every page is checked
+with axe-core against WCAG 2.2 AA."""
+
+import gzip
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from events.models import Event, Venue
+from events.tests.factories import EventFactory, VenueFactory
+from events.tests.helpers import SMALL_PHONE, fact
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+# Everything a cold visit to the public events page downloads, gzip-compressed, must
+# fit in this many bytes: people open it from a poster, on slow and metered phones.
+PUBLIC_EVENTS_BUDGET_BYTES = 60 * 1024
+
+
+def public_events():
+    """Three upcoming published events of each format, and one not published."""
+    venue = VenueFactory(
+        name="Central Mosque Community Hall and Neighbourhood Resource Centre",
+        address="20 Upper Park Road\nManchester",
+        postcode="M14 5RU",
+        hearing_loop=True,
+        accessibility_notes="Separate entrance for the hall on the side street.",
+    )
+    online = VenueFactory(name="Online (Microsoft Teams)", kind=Venue.Kind.ONLINE, address="")
+    soon = timezone.now() + timedelta(days=3)
+    EventFactory(
+        title="Community conversation: Gypsy, Roma and Traveller communities in Longsight",
+        slug="grt-conversation",
+        venue=venue,
+        starts_at=soon,
+    )
+    EventFactory(
+        title="Online listening event",
+        slug="online-listening",
+        format=Event.Format.ONLINE,
+        venue=online,
+        online_link="https://teams.microsoft.com/l/meetup-join/a-very-long-meeting-identifier",
+        starts_at=soon + timedelta(days=7),
+    )
+    EventFactory(
+        title="Hybrid youth forum",
+        slug="hybrid-youth-forum",
+        format=Event.Format.HYBRID,
+        venue=venue,
+        online_link="https://teams.microsoft.com/l/meetup-join/another",
+        age_group=Event.AgeGroup.YOUNG_PEOPLE,
+        starts_at=soon + timedelta(days=14),
+    )
+    EventFactory(title="Draft event", slug="draft-event", is_published=False)
+
+
+def test_public_events_page_on_a_small_phone_is_accessible_light_and_script_free(
+    live_server, browser, axe_check
+):
+    public_events()
+    context = browser.new_context(viewport=SMALL_PHONE)  # a new context: a cold cache
+    responses, requested, scripts = [], [], []
+    try:
+        page = context.new_page()
+        page.on("request", lambda request: requested.append(request.url))
+        page.on("response", lambda response: responses.append(response))
+        page.on(
+            "request",
+            lambda request: (
+                scripts.append(request.url) if request.resource_type == "script" else None
+            ),
+        )
+        response = page.goto(f"{live_server.url}/events/")
+        page.wait_for_load_state("networkidle")
+        assert response.status == 200
+
+        total = 0
+        sizes = {}
+        for answer in responses:
+            body = answer.body() if 200 <= answer.status < 300 else b""
+            sizes[answer.url] = len(gzip.compress(body, compresslevel=6))
+            total += sizes[answer.url]
+
+        expect(page.get_by_role("heading", level=1)).to_have_text("Community events")
+        cards = page.locator(".event-card")
+        expect(cards).to_have_count(3)
+        expect(cards.first.get_by_role("heading")).to_have_text(
+            "Community conversation: Gypsy, Roma and Traveller communities in Longsight"
+        )
+        expect(page.get_by_text("Draft event")).to_have_count(0)
+        expect(fact(cards.nth(1), "Where")).to_have_text("Online (Microsoft Teams)")
+        expect(fact(cards.nth(2), "Where")).to_contain_text("you can also join online")
+        expect(
+            page.get_by_role("link", name="Add all our events to your calendar")
+        ).to_have_attribute("href", "/events/calendar.ics")
+        scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert scroll_width <= SMALL_PHONE["width"], "/events/ scrolls sideways at 320px"
+        assert scripts == []
+        assert page.locator("script").count() == 0
+        axe_check(page, "/events/ at 320px")
+
+        page.get_by_role("link", name="Hybrid youth forum").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Hybrid youth forum")
+        expect(page.get_by_role("heading", name="Getting there and access")).to_be_visible()
+        expect(page.get_by_text("Hearing loop")).to_be_visible()
+        expect(fact(page, "Join online")).to_contain_text("https://teams.microsoft.com/")
+        scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert scroll_width <= SMALL_PHONE["width"], "an event page scrolls sideways at 320px"
+        assert scripts == []
+        axe_check(page, "public event page at 320px")
+    finally:
+        context.close()
+
+    print(f"\n/events/, cold load: {total} bytes gzipped ({total / 1024:.1f} KiB)")
+    for url, size in sizes.items():
+        print(f"  {size:>7} {url}")
+    assert len(sizes) >= 3, "expected the page and its stylesheets"
+    assert total <= PUBLIC_EVENTS_BUDGET_BYTES
+    ours = urlsplit(live_server.url)
+    elsewhere = [url for url in requested if urlsplit(url)[:2] != ours[:2]]
+    assert elsewhere == [], f"requests to another origin: {elsewhere}"
+
+
+def test_public_events_work_without_javascript(live_server, browser):
+    public_events()
+    context = browser.new_context(java_script_enabled=False, viewport=SMALL_PHONE)
+    try:
+        page = context.new_page()
+        response = page.goto(f"{live_server.url}/events/")
+        assert response.status == 200
+        expect(page.locator(".event-card")).to_have_count(3)
+
+        page.get_by_role("link", name="Online listening event").click()
+
+        expect(page).to_have_url(f"{live_server.url}/events/online-listening/")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Online listening event")
+        # An online event has no building to get to.
+        expect(page.get_by_role("heading", name="Getting there and access")).to_have_count(0)
+        calendar = page.get_by_role("link", name="Add to my calendar")
+        download = page.request.get(f"{live_server.url}{calendar.get_attribute('href')}")
+        assert download.status == 200
+        assert download.headers["content-type"].startswith("text/calendar")
+        assert "SUMMARY:Online listening event" in download.text()
+
+        page.get_by_role("link", name="All events").click()
+        expect(page).to_have_url(f"{live_server.url}/events/")
+    finally:
+        context.close()

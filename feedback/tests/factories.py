@@ -1,0 +1,151 @@
+"""One factory per feedback model. The migrations already make the four workstreams,
+their key questions, a starter list of topics and safeguarding words; factories asked
+for one of those by its unique name get the existing row rather than a clash."""
+
+import secrets
+
+import factory
+from django.utils import timezone
+
+from engagement.tests.factories import ProgrammeFactory
+from events.tests.factories import EventFactory
+from feedback.models import (
+    FeedbackItem,
+    KeyQuestion,
+    PendingSubmission,
+    ProgrammeKeyQuestion,
+    SafeguardingTerm,
+    Submission,
+    Topic,
+    Workstream,
+    hour_of,
+)
+
+
+def this_hour():
+    return hour_of(timezone.now())
+
+
+class WorkstreamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Workstream
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Workstream {n}")
+    slug = factory.Sequence(lambda n: f"workstream-{n}")
+    position = factory.Sequence(lambda n: 10 + n)
+
+
+class KeyQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KeyQuestion
+        django_get_or_create = ["text"]
+
+    text = factory.Sequence(lambda n: f"How can the police better listen to community {n}?")
+    hint = "For example at events and online."
+    workstream = factory.SubFactory(WorkstreamFactory)
+
+
+class ProgrammeKeyQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgrammeKeyQuestion
+        django_get_or_create = ["programme", "key_question"]
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    key_question = factory.SubFactory(KeyQuestionFactory)
+    position = factory.Sequence(lambda n: n)
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+    keywords = factory.Sequence(lambda n: f"keyword{n}")
+
+
+class SafeguardingTermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SafeguardingTerm
+        django_get_or_create = ["phrase"]
+
+    phrase = factory.Sequence(lambda n: f"warning word {n}")
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Submission
+
+    event = factory.SubFactory(EventFactory, held=True)
+    source = Submission.Source.ONLINE_FORM
+    received_hour = factory.LazyFunction(this_hour)
+    form_nonce = factory.LazyFunction(lambda: secrets.token_urlsafe(24))
+
+
+class PendingSubmissionFactory(factory.django.DjangoModelFactory):
+    """An anonymous online form waiting for the end of its hour."""
+
+    class Meta:
+        model = PendingSubmission
+
+    event = factory.SubFactory(EventFactory, held=True)
+    community = factory.LazyAttribute(lambda form: form.event.focus_community)
+    answers = factory.LazyFunction(lambda: [[None, "More patrols near the park, please."]])
+    form_nonce = factory.LazyFunction(lambda: secrets.token_urlsafe(24))
+    received_hour = factory.LazyFunction(this_hour)
+
+    class Params:
+        flagged = factory.Trait(
+            answers=factory.LazyFunction(lambda: [[None, "He showed me a knife."]]),
+            is_safeguarding_flagged=True,
+            safeguarding_terms="knife",
+        )
+
+
+class FeedbackItemFactory(factory.django.DjangoModelFactory):
+    """A point as it is stored once it has been through feedback_record. Tests of
+    redaction and safeguarding flags call that service instead, so that the words
+    are really read."""
+
+    class Meta:
+        model = FeedbackItem
+        skip_postgeneration_save = True
+
+    text = factory.Sequence(lambda n: f"Point number {n}")
+    source = FeedbackItem.Source.DISCUSSION_NOTE
+    event = factory.SubFactory(EventFactory, held=True)
+    community = factory.LazyAttribute(
+        lambda item: item.event.focus_community if item.event else None
+    )
+    received_hour = factory.LazyFunction(this_hour)
+    status = FeedbackItem.Status.NEW
+
+    class Params:
+        flagged = factory.Trait(
+            text=factory.Sequence(lambda n: f"He carries a knife, number {n}"),
+            is_safeguarding_flagged=True,
+            safeguarding_terms="knife",
+        )
+        redacted = factory.Trait(
+            text="Call me on [phone number removed]",
+            original_text="Call me on 07700 900123",
+            was_redacted=True,
+        )
+        set_aside = factory.Trait(
+            status=FeedbackItem.Status.SET_ASIDE, set_aside_reason="A duplicate."
+        )
+
+    @factory.post_generation
+    def topics(item, create, extracted, **kwargs):
+        if create and extracted:
+            item.topics.set(extracted)
+            if item.status == FeedbackItem.Status.NEW:
+                item.status = FeedbackItem.Status.TAGGED
+                item.save(update_fields=["status"])
+
+    @factory.post_generation
+    def workstreams(item, create, extracted, **kwargs):
+        if create and extracted:
+            item.workstreams.set(extracted)

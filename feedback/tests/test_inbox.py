@@ -1,0 +1,61 @@
+"""The feedback inbox: its order, filters, counts and tagging many items at once."""
+
+import pytest
+from django.urls import reverse
+
+from feedback.models import FeedbackItem, Topic
+from feedback.tests.factories import FeedbackItemFactory
+
+
+@pytest.mark.django_db
+def test_flagged_items_come_first_and_filters_work(client, coordinator, event):
+    FeedbackItemFactory.create_batch(3, event=event)
+    flagged = FeedbackItemFactory(event=event, flagged=True, source=FeedbackItem.Source.ONLINE_FORM)
+    client.force_login(coordinator)
+    response = client.get(reverse("feedback:inbox"))
+    items = [item for item, _suggestions in response.context["rows"]]
+    assert items[0] == flagged
+    assert response.context["unreviewed_flag_count"] == 1
+    assert "may need safeguarding action" in response.content.decode()
+    only_flagged = client.get(reverse("feedback:inbox"), {"flagged": "true"})
+    assert [item for item, _ in only_flagged.context["rows"]] == [flagged]
+    by_source = client.get(reverse("feedback:inbox"), {"source": "online_form"})
+    assert len(by_source.context["rows"]) == 1
+
+
+@pytest.mark.django_db
+def test_a_reviewed_flag_no_longer_counts_as_needing_action(client, coordinator, event):
+    FeedbackItemFactory(event=event, flagged=True, safeguarding_reviewed=True)
+    client.force_login(coordinator)
+    response = client.get(reverse("feedback:inbox"))
+    assert response.context["unreviewed_flag_count"] == 0
+    assert "may need safeguarding action" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_inbox_keeps_a_constant_number_of_queries(
+    client, coordinator, event, django_assert_max_num_queries
+):
+    client.force_login(coordinator)
+    FeedbackItemFactory.create_batch(3, event=event)
+    with django_assert_max_num_queries(22) as few:
+        client.get(reverse("feedback:inbox"))
+    FeedbackItemFactory.create_batch(40, event=event, topics=[Topic.objects.first()])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("feedback:inbox"))
+
+
+@pytest.mark.django_db
+def test_bulk_tagging_from_the_inbox(client, coordinator, event):
+    items = FeedbackItemFactory.create_batch(3, event=event)
+    client.force_login(coordinator)
+    topic = Topic.objects.get(slug="custody")
+    response = client.post(
+        reverse("feedback:bulk-tag"),
+        {"items": [items[0].pk, items[1].pk], "topics": [topic.pk], "return_query": "status=new"},
+    )
+    assert response.status_code == 302
+    assert response.url.endswith("?status=new")
+    assert topic.feedback_items.count() == 2
+    nothing = client.post(reverse("feedback:bulk-tag"), {"topics": [topic.pk]}, follow=True)
+    assert "Select at least one item" in nothing.content.decode()
