@@ -19,7 +19,7 @@ from feedback.models import (
     Submission,
     hour_of,
 )
-from feedback.text import matching_phrases, redact_personal_details
+from feedback.text import redact_personal_details, safeguarding_phrases
 
 
 def current_hour() -> datetime:
@@ -46,7 +46,7 @@ def _safeguarding_phrases(texts) -> list[str]:
     phrases = list(SafeguardingTerm.objects.values_list("phrase", flat=True))
     found = []
     for text in texts:
-        found += [phrase for phrase in matching_phrases(text, phrases) if phrase not in found]
+        found += [phrase for phrase in safeguarding_phrases(text, phrases) if phrase not in found]
     return found
 
 

@@ -134,9 +134,9 @@ def test_live_notes_survive_a_wifi_drop_a_lost_answer_and_a_reload(
 
 
 PAPER_FORMS = [
-    {0: "Officer Jamal Reid was rude to my son at the bus station.", None: "Thank you."},
+    {0: "The tall officer, Reidy, was rude to my son at the bus station.", None: "Thank you."},
     {2: "Put meetings on the mosque noticeboard.", None: "My neighbour was threatened."},
-    {1: "Racist abuse on the tram every week.", 3: "We never see officers like us."},
+    {1: "Rude comments about our headscarves on the tram every week.", 3: "We never see officers like us."},
 ]
 
 
@@ -193,10 +193,10 @@ def test_coordinator_types_in_paper_forms_then_tags_redacts_and_sets_aside(
         [
             "My neighbour was threatened.",
             "We never see officers like us.",
-            "Racist abuse on the tram every week.",
+            "Rude comments about our headscarves on the tram every week.",
             "Put meetings on the mosque noticeboard.",
             "Thank you.",
-            "Officer Jamal Reid was rude to my son at the bus station.",
+            "The tall officer, Reidy, was rude to my son at the bus station.",
         ]
     )
     axe_check(page, "inbox")
@@ -204,7 +204,7 @@ def test_coordinator_types_in_paper_forms_then_tags_redacts_and_sets_aside(
     first_box = page.get_by_role("checkbox", name="Select: We never see officers like us.")
     first_box.check()
     page.keyboard.press("j")
-    second_box = page.get_by_role("checkbox", name="Select: Racist abuse on the tram every week.")
+    second_box = page.get_by_role("checkbox", name="Select: Rude comments about our headscarves on the tram every week.")
     expect(second_box).to_be_focused()
     page.keyboard.press("x")
     expect(first_box).to_be_checked()
@@ -216,7 +216,7 @@ def test_coordinator_types_in_paper_forms_then_tags_redacts_and_sets_aside(
     tagging.get_by_role("button", name="Tag selected items").click()
 
     expect(page.locator(".messages")).to_contain_text("2 items tagged.")
-    for text in ("We never see officers like us.", "Racist abuse on the tram every week."):
+    for text in ("We never see officers like us.", "Rude comments about our headscarves on the tram every week."):
         row = items.filter(has_text=text)
         expect(row.locator(".badge", has_text="Hate crime")).to_be_visible()
         expect(row.locator(".status-badge")).to_have_text("Tagged")
@@ -224,14 +224,14 @@ def test_coordinator_types_in_paper_forms_then_tags_redacts_and_sets_aside(
     hate_crime = Topic.objects.get(slug="hate-crime")
     assert set(hate_crime.feedback_items.values_list("text", flat=True)) == {
         "We never see officers like us.",
-        "Racist abuse on the tram every week.",
+        "Rude comments about our headscarves on the tram every week.",
     }
     assert set(hate_crime.feedback_items.values_list("status", flat=True)) == {"tagged"}
     axe_check(page, "inbox, after tagging")
 
-    # A name slipped through: take it out by hand.
-    named = FeedbackItem.objects.get(text__startswith="Officer Jamal Reid")
-    items.filter(has_text="Officer Jamal Reid").get_by_role(
+    # A nickname no list can know slipped through: take it out by hand.
+    named = FeedbackItem.objects.get(text__startswith="The tall officer, Reidy")
+    items.filter(has_text="The tall officer, Reidy").get_by_role(
         "link", name=re.compile("^Open")
     ).click()
     item_url = f"{live_server.url}{reverse('feedback:item', args=[named.pk])}"
@@ -247,18 +247,18 @@ def test_coordinator_types_in_paper_forms_then_tags_redacts_and_sets_aside(
     expect(redacted_box).to_have_attribute("aria-invalid", "true")
     axe_check(page, "feedback item, redacted to nothing")
 
-    redacted_box.fill("Officer [name removed] was rude to my son at the bus station.")
+    redacted_box.fill("The tall officer, [name removed], was rude to my son at the bus station.")
     page.get_by_role("button", name="Save the redacted text").click()
     expect(page.locator(".messages")).to_contain_text("The text is updated. The original is kept.")
     expect(page).to_have_url(item_url)
     expect(page.locator("blockquote")).to_have_text(
-        "Officer [name removed] was rude to my son at the bus station."
+        "The tall officer, [name removed], was rude to my son at the bus station."
     )
     redaction = page.get_by_role("region", name="Personal details were taken out")
-    expect(redaction).to_contain_text("Officer Jamal Reid was rude")  # coordinators see it
+    expect(redaction).to_contain_text("The tall officer, Reidy, was rude")  # coordinators see it
     named.refresh_from_db()
-    assert named.text == "Officer [name removed] was rude to my son at the bus station."
-    assert named.original_text == "Officer Jamal Reid was rude to my son at the bus station."
+    assert named.text == "The tall officer, [name removed], was rude to my son at the bus station."
+    assert named.original_text == "The tall officer, Reidy, was rude to my son at the bus station."
     assert named.was_redacted and named.redaction_checked
 
     # "Thank you." says nothing to analyse: set it aside, with a reason.

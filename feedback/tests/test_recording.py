@@ -49,7 +49,7 @@ def test_words_of_risk_raise_a_flag_and_tell_the_duty_inbox(event, settings):
         event=event,
     )
     assert item.is_safeguarding_flagged
-    assert item.safeguarding_terms == "knife"
+    assert item.safeguarding_terms == "carrying a weapon"
     alert = OutboxMessage.objects.get(to_address="duty@example.police.uk")
     # The alert points to the item; it does not carry the words themselves.
     assert "carries a knife" not in alert.body_text
