@@ -76,7 +76,8 @@ def test_the_release_redacts_flags_and_tags_as_before_and_empties_the_holding_ta
     assert flagged.text == "Ring [phone number removed], he has a knife"
     assert flagged.original_text == "Ring 07700 900123, he has a knife"
     assert flagged.was_redacted and flagged.is_safeguarding_flagged
-    assert flagged.safeguarding_terms == "carrying a weapon"
+    # The built-in pattern, then the editable list.
+    assert flagged.safeguarding_terms == "carrying a weapon, knife"
     assert list(flagged.workstreams.all()) == [question.workstream]
     assert flagged.community == event.focus_community and flagged.event == event
     assert flagged.source == FeedbackItem.Source.ONLINE_FORM

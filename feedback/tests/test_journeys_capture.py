@@ -136,7 +136,10 @@ def test_live_notes_survive_a_wifi_drop_a_lost_answer_and_a_reload(
 PAPER_FORMS = [
     {0: "The tall officer, Reidy, was rude to my son at the bus station.", None: "Thank you."},
     {2: "Put meetings on the mosque noticeboard.", None: "My neighbour was threatened."},
-    {1: "Rude comments about our headscarves on the tram every week.", 3: "We never see officers like us."},
+    {
+        1: "Rude comments about our headscarves on the tram every week.",
+        3: "We never see officers like us.",
+    },
 ]
 
 
@@ -204,7 +207,9 @@ def test_coordinator_types_in_paper_forms_then_tags_redacts_and_sets_aside(
     first_box = page.get_by_role("checkbox", name="Select: We never see officers like us.")
     first_box.check()
     page.keyboard.press("j")
-    second_box = page.get_by_role("checkbox", name="Select: Rude comments about our headscarves on the tram every week.")
+    second_box = page.get_by_role(
+        "checkbox", name="Select: Rude comments about our headscarves on the tram every week."
+    )
     expect(second_box).to_be_focused()
     page.keyboard.press("x")
     expect(first_box).to_be_checked()
@@ -216,7 +221,10 @@ def test_coordinator_types_in_paper_forms_then_tags_redacts_and_sets_aside(
     tagging.get_by_role("button", name="Tag selected items").click()
 
     expect(page.locator(".messages")).to_contain_text("2 items tagged.")
-    for text in ("We never see officers like us.", "Rude comments about our headscarves on the tram every week."):
+    for text in (
+        "We never see officers like us.",
+        "Rude comments about our headscarves on the tram every week.",
+    ):
         row = items.filter(has_text=text)
         expect(row.locator(".badge", has_text="Hate crime")).to_be_visible()
         expect(row.locator(".status-badge")).to_have_text("Tagged")
