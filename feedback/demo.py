@@ -220,6 +220,11 @@ def seed_volume(*, scale: int = 1) -> dict:
             event=event,
             key_question=question,
             community=event.focus_community,
+            community_source=(
+                FeedbackItem.CommunitySource.EVENT_DEFAULT
+                if event.focus_community
+                else FeedbackItem.CommunitySource.NOT_KNOWN
+            ),
             received_hour=event.starts_at.replace(minute=0, second=0, microsecond=0),
             status=FeedbackItem.Status.TAGGED,
         )

@@ -1,18 +1,45 @@
 import django_filters
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField
 
 from engagement.models import Community
 from events.models import Event
 from feedback.models import FeedbackItem, KeyQuestion, Topic, Workstream
 
 
+def event_label(event: Event) -> str:
+    """An event as it is told apart from others with the same title: "Tue 3 Mar 2026 –
+    Community conversation (Moss Side Community Centre)"."""
+    day = date_format(timezone.localtime(event.starts_at), "D j M Y")
+    label = f"{day} – {event.title}"
+    if event.venue:
+        return f"{label} ({event.venue.name})"
+    if event.needs_online_link:
+        return f"{label} ({_('online')})"
+    return label
+
+
+class EventChoiceField(ModelChoiceField):
+    def label_from_instance(self, event):
+        return event_label(event)
+
+
+class EventChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = EventChoiceField
+
+
 class FeedbackFilter(django_filters.FilterSet):
     text = django_filters.CharFilter(
         label=_("Words in the text"), field_name="text", lookup_expr="icontains"
     )
-    event = django_filters.ModelChoiceFilter(
-        label=_("Event"), queryset=Event.objects.order_by("-starts_at"), empty_label=_("All events")
+    # Newest first, with the venue read in the same query.
+    event = EventChoiceFilter(
+        label=_("Event"),
+        queryset=Event.objects.select_related("venue").order_by("-starts_at", "-pk"),
+        empty_label=_("All events"),
     )
     community = django_filters.ModelChoiceFilter(
         label=_("Community"), queryset=Community.objects.all(), empty_label=_("All communities")

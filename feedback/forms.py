@@ -3,6 +3,7 @@ import secrets
 from crispy_forms.layout import HTML, Field
 from django import forms
 from django.conf import settings
+from django.forms.models import ModelChoiceIterator
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -31,10 +32,53 @@ def answer_field(label, hint=""):
     )
 
 
+# The value "Another community" is sent as. It stands for no community on the list.
+ANOTHER_COMMUNITY = "another"
+
+
+class CommunityChoices(ModelChoiceIterator):
+    def __iter__(self):
+        yield from super().__iter__()
+        yield (ANOTHER_COMMUNITY, _("Another community"))
+
+    def __len__(self):
+        return super().__len__() + 1
+
+
+class CommunityField(forms.ModelChoiceField):
+    """Which community someone feels part of: one from the list, "Another community",
+    or nothing. "Another community" has no box to say which, so no words are kept."""
+
+    iterator = CommunityChoices
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=Community.objects.all(),
+            label=_("Which community do you feel part of? (optional)"),
+            required=False,
+            empty_label=_("I would rather not say"),
+            error_messages={
+                "invalid_choice": _("Choose a community from the list, or “Another community”.")
+            },
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        if value == ANOTHER_COMMUNITY:
+            return ANOTHER_COMMUNITY
+        return super().to_python(value)
+
+
 class FeedbackForm(forms.Form):
-    """The anonymous form: the programme's key questions, each optional, and
-    "anything else". It asks nothing about who is filling it in, except, on the general
-    form, an optional community."""
+    """The anonymous form: the programme's key questions, each optional, "anything
+    else", and an optional community. It asks nothing else about who is filling it in.
+    On an event's form, a person who does not say is counted for the event's
+    community, and the form says so."""
+
+    event_community_hint = _(
+        "If you would rather not say, we count your answers for the community this event "
+        "is for: {}."
+    )
 
     form_nonce = forms.CharField(widget=forms.HiddenInput, max_length=64)
     # Left empty by people, filled in by form-filling robots.
@@ -44,7 +88,7 @@ class FeedbackForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def __init__(self, *args, key_questions=(), ask_community=False, **kwargs):
+    def __init__(self, *args, key_questions=(), event_community=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.key_questions = list(key_questions)
         if not self.is_bound:
@@ -52,12 +96,10 @@ class FeedbackForm(forms.Form):
         for question in self.key_questions:
             self.fields[f"answer_{question.pk}"] = answer_field(question.text, question.hint)
         self.fields["anything_else"] = answer_field(_("Anything else you want to tell us?"))
-        if ask_community:
-            self.fields["community"] = forms.ModelChoiceField(
-                label=_("Which community are you part of? (optional)"),
-                queryset=Community.objects.all(),
-                required=False,
-                empty_label=_("I would rather not say"),
+        self.fields["community"] = CommunityField()
+        if event_community is not None:
+            self.fields["community"].help_text = format_html(
+                self.event_community_hint, event_community.name
             )
         # The boxes come first, so that an error about the whole form leads to the first
         # question, never to the hidden robot trap.
@@ -73,9 +115,7 @@ class FeedbackForm(forms.Form):
         layout = ["form_nonce"]
         if HONEYPOT_FIELD in self.fields:
             layout.append(Field(HONEYPOT_FIELD, template="feedback/includes/honeypot_field.html"))
-        layout += self.answer_names()
-        if "community" in self.fields:
-            layout.append("community")
+        layout += [*self.answer_names(), "community"]
         return fields_only_helper(*layout)
 
     def is_robot(self) -> bool:
@@ -98,9 +138,21 @@ class FeedbackForm(forms.Form):
         answers.append((None, self.cleaned_data.get("anything_else", "")))
         return answers
 
+    def community_answer(self) -> dict:
+        """The answer to "which community?" as the services take it."""
+        chosen = self.cleaned_data.get("community")
+        if chosen == ANOTHER_COMMUNITY:
+            return {"community": None, "another_community": True}
+        return {"community": chosen, "another_community": False}
+
 
 class PaperFormTranscriptionForm(FeedbackForm):
     """The same boxes as the paper form, for a Coordinator typing it in."""
+
+    event_community_hint = _(
+        "Choose the one ticked on the paper. If none is ticked, leave “I would rather not "
+        "say”: the answers then count for the community this event is for, {}."
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -216,4 +268,36 @@ class SetAsideForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.helper = fields_only_helper("reason")
+
+
+class FlagForm(OptionalLabelsMixin, forms.Form):
+    note = forms.CharField(
+        label=_("What made you flag it?"),
+        required=False,
+        max_length=500,
+        help_text=_("For example: it sounds as if a child is not safe at home."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": _("Please keep this to 500 characters or fewer.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="flag", **kwargs)
+        self.helper = fields_only_helper("note")
+
+
+class UnflagForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why remove the flag?"),
+        max_length=500,
+        help_text=_("For example: read in full, it is about a film, not a real event."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": _("Say why the flag can be removed."),
+            "max_length": _("Please keep this to 500 characters or fewer."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="unflag", **kwargs)
         self.helper = fields_only_helper("reason")

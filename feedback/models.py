@@ -224,6 +224,9 @@ class PendingSubmission(models.Model):
     answers = models.JSONField()
     form_nonce = models.CharField(max_length=64, unique=True)
     received_hour = models.DateTimeField(_("received (to the hour)"), db_index=True)
+    # The person chose "Another community": a community not on the list, which must not
+    # be counted for the event's. No words go with it.
+    another_community = models.BooleanField(default=False)
     is_safeguarding_flagged = models.BooleanField(_("safeguarding flag"), default=False)
     safeguarding_terms = models.CharField(max_length=300, blank=True)
 
@@ -265,6 +268,11 @@ class FeedbackItemQuerySet(models.QuerySet):
         """Items that count in analysis and summaries: all but those set aside."""
         return self.exclude(status=FeedbackItem.Status.SET_ASIDE)
 
+    def with_community_by_default(self):
+        """Items counted for their event's community because nobody said which
+        community the person feels part of."""
+        return self.filter(community_source=FeedbackItem.CommunitySource.EVENT_DEFAULT)
+
     def live_notes_for(self, event):
         """The points officers noted during the event, the latest first."""
         return (
@@ -293,6 +301,15 @@ class FeedbackItem(models.Model):
         TAGGED = "tagged", _("Tagged")
         IN_FINDINGS = "in_findings", _("Included in findings")
         SET_ASIDE = "set_aside", _("Set aside")
+
+    class CommunitySource(models.TextChoices):
+        """Where the item's community came from."""
+
+        GIVEN = "given", _("Said by the person")
+        ANOTHER = "another", _("Another community, not on the list")
+        EVENT_DEFAULT = "event_default", _("The event's community, by default")
+        TAGGED = "tagged", _("Chosen when tagging")
+        NOT_KNOWN = "not_known", _("Not known")
 
     text = models.TextField(_("what was said"))
     original_text = models.TextField(
@@ -333,6 +350,12 @@ class FeedbackItem(models.Model):
         blank=True,
         related_name="feedback_items",
         verbose_name=_("community"),
+    )
+    community_source = models.CharField(
+        _("where the community came from"),
+        max_length=20,
+        choices=CommunitySource.choices,
+        default=CommunitySource.NOT_KNOWN,
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -382,3 +405,37 @@ class FeedbackItem(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+class SafeguardingFlagChange(models.Model):
+    """A person flagging an item for safeguarding by hand, or removing a flag, and
+    why. It records what a member of staff did and when; it says nothing about when
+    the feedback itself arrived, which for anonymous items is kept to the hour."""
+
+    item = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, related_name="flag_changes")
+    flagged = models.BooleanField(
+        _("flag raised"), help_text=_("Ticked when the flag was raised, empty when it was removed.")
+    )
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("safeguarding flag change")
+        verbose_name_plural = _("safeguarding flag changes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(flagged=True) | ~Q(reason=""),
+                name="removed_safeguarding_flag_has_a_reason",
+            )
+        ]
+
+    def __str__(self):
+        return str(_("Flag raised") if self.flagged else _("Flag removed"))

@@ -115,13 +115,21 @@ def feedback_for_analysis(*, programme_id: int | None = None):
 
 
 def topics_by_community(items) -> CountTable:
+    """Topics by the community each item is counted for. People who chose "Another
+    community" have a column of their own, apart from items with no community."""
     unknown = _("No community recorded")
+    another = _("Another community")
     pairs = (
         items.filter(topics__isnull=False)
-        .values_list("topics__name", "community__name")
+        .values_list("topics__name", "community__name", "community_source")
         .annotate(count=Count("pk", distinct=True))
     )
-    return _table((topic, community or unknown, count) for topic, community, count in pairs)
+    counts = defaultdict(int)
+    for topic, community, source, count in pairs:
+        if community is None:
+            community = another if source == FeedbackItem.CommunitySource.ANOTHER else unknown
+        counts[(topic, community)] += count
+    return _table((topic, community, count) for (topic, community), count in counts.items())
 
 
 def topics_over_time(items, months: int = 12) -> CountTable:

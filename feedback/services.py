@@ -15,6 +15,7 @@ from feedback.models import (
     FeedbackItem,
     KeyQuestion,
     PendingSubmission,
+    SafeguardingFlagChange,
     SafeguardingTerm,
     Submission,
     hour_of,
@@ -27,11 +28,20 @@ def current_hour() -> datetime:
     return hour_of(timezone.now())
 
 
-def _alert_duty_officer(item: FeedbackItem) -> None:
+def _alert_duty_officer(
+    item: FeedbackItem, flag_change: SafeguardingFlagChange | None = None
+) -> None:
+    """Tell the duty inbox about a flagged item: flagged by the words when it was
+    stored, or by a person later. Each flag by hand is told, even on an item whose
+    earlier flag was removed."""
     if not settings.SAFEGUARDING_EMAIL:
         return
     outbox_enqueue(
-        dedupe_key=f"safeguarding:{item.pk}",
+        dedupe_key=(
+            f"safeguarding:{item.pk}"
+            if flag_change is None
+            else f"safeguarding:flag-change:{flag_change.pk}"
+        ),
         to_address=settings.SAFEGUARDING_EMAIL,
         template="safeguarding_alert",
         context={
@@ -50,6 +60,18 @@ def _safeguarding_phrases(texts) -> list[str]:
     return found
 
 
+def _community_and_source(community, another_community: bool, event) -> tuple:
+    """The community an item is counted for, and where that came from."""
+    Source = FeedbackItem.CommunitySource
+    if community is not None:
+        return community, Source.GIVEN
+    if another_community:
+        return None, Source.ANOTHER
+    if event is not None and event.focus_community_id is not None:
+        return event.focus_community, Source.EVENT_DEFAULT
+    return None, Source.NOT_KNOWN
+
+
 # Savepoints are avoided on purpose in the two functions below. In PostgreSQL a row
 # written inside a savepoint carries the savepoint's own transaction id, and those ids
 # are handed out in order; the hourly release of anonymous forms (below) must write all
@@ -63,7 +85,8 @@ def feedback_record(
     source: str,
     event=None,
     key_question=None,
-    community=None,
+    community: Community | None = None,
+    another_community: bool = False,
     recorded_by=None,
     submission: Submission | None = None,
     client_reference: str | None = None,
@@ -75,7 +98,11 @@ def feedback_record(
     original is kept for Coordinators to check), and words that suggest someone is at
     risk raise a flag for a person to look at and, unless told otherwise, an email to
     the duty inbox. The same client reference, sent again by a device that lost its
-    connection, returns the item already stored."""
+    connection, returns the item already stored.
+
+    `community` is the community the person said they feel part of, and
+    `another_community` says they chose one not on the list. When they said neither,
+    the point is counted for the event's community, and the item says so."""
     if client_reference:
         existing = FeedbackItem.objects.filter(client_reference=client_reference).first()
         if existing is not None:
@@ -83,8 +110,7 @@ def feedback_record(
     text = text.strip()
     redaction = redact_personal_details(text)
     flags = _safeguarding_phrases([text])
-    if community is None and event is not None:
-        community = event.focus_community
+    community, community_source = _community_and_source(community, another_community, event)
     fields = {
         "text": redaction.text,
         "original_text": text if redaction.changed else "",
@@ -93,6 +119,7 @@ def feedback_record(
         "event": event,
         "key_question": key_question,
         "community": community,
+        "community_source": community_source,
         "recorded_by": recorded_by,
         "submission": submission,
         "client_reference": client_reference or None,
@@ -125,6 +152,7 @@ def _store_form(
     answers,
     event,
     community,
+    another_community: bool,
     form_nonce: str,
     received_hour: datetime,
     alert_duty_officer: bool,
@@ -141,6 +169,7 @@ def _store_form(
                 event=event,
                 key_question=key_question,
                 community=community,
+                another_community=another_community,
                 submission=submission,
                 received_hour=received_hour,
                 alert_duty_officer=alert_duty_officer,
@@ -154,16 +183,17 @@ def feedback_submit_form(
     source: str,
     answers,
     event=None,
-    community=None,
+    community: Community | None = None,
+    another_community: bool = False,
     form_nonce: str,
     received_hour: datetime | None = None,
     alert_duty_officer: bool = True,
 ) -> tuple[Submission, bool]:
     """Store one filled-in form at once: `answers` is a list of (key question or None,
-    text). Returns the submission and whether it is new; sending the same form twice
-    (the same nonce) stores it once. The form is stored in the current hour unless
-    told otherwise. Anonymous online forms that people send go through
-    feedback_stage_form instead."""
+    text), and the community is as feedback_record takes it. Returns the submission and
+    whether it is new; sending the same form twice (the same nonce) stores it once. The
+    form is stored in the current hour unless told otherwise. Anonymous online forms
+    that people send go through feedback_stage_form instead."""
     existing = Submission.objects.filter(form_nonce=form_nonce).first()
     if existing is not None:
         return existing, False
@@ -174,6 +204,7 @@ def feedback_submit_form(
                 answers=answers,
                 event=event,
                 community=community,
+                another_community=another_community,
                 form_nonce=form_nonce,
                 received_hour=hour_of(received_hour) if received_hour else current_hour(),
                 alert_duty_officer=alert_duty_officer,
@@ -208,11 +239,19 @@ def _alert_duty_officer_of_form(pending: PendingSubmission) -> None:
 
 
 @transaction.atomic
-def feedback_stage_form(*, answers, event=None, community=None, form_nonce: str) -> bool:
+def feedback_stage_form(
+    *,
+    answers,
+    event=None,
+    community: Community | None = None,
+    another_community: bool = False,
+    form_nonce: str,
+) -> bool:
     """Hold an anonymous online form until its hour is over; `answers` is a list of
-    (key question or None, text). Returns whether it is new: the same form sent twice
-    (the same nonce) is kept once, whether or not it has been released yet. Words that
-    suggest someone is at risk tell the duty inbox at once."""
+    (key question or None, text), and the community is as feedback_record takes it.
+    Returns whether it is new: the same form sent twice (the same nonce) is kept once,
+    whether or not it has been released yet. Words that suggest someone is at risk tell
+    the duty inbox at once."""
     # Held forms first: a release that commits between the two reads moves the form
     # from the first table to the second, and it is found either way.
     if PendingSubmission.objects.filter(form_nonce=form_nonce).exists():
@@ -230,6 +269,7 @@ def feedback_stage_form(*, answers, event=None, community=None, form_nonce: str)
             pending = PendingSubmission.objects.create(
                 event=event,
                 community=community,
+                another_community=another_community,
                 answers=filled_in,
                 form_nonce=form_nonce,
                 received_hour=current_hour(),
@@ -309,6 +349,7 @@ def feedback_release_pending(*, now: datetime | None = None) -> int:
             answers=[(key_questions.get(question_id), text) for question_id, text in form.answers],
             event=form.event,
             community=form.community,
+            another_community=form.another_community,
             form_nonce=form.form_nonce,
             received_hour=form.received_hour,
             # A flagged form told the duty inbox when it arrived.
@@ -357,12 +398,24 @@ def feedback_save_tags(
     workstreams=(),
 ) -> FeedbackItem:
     """Set one item's key question, community, topics and workstreams, replacing what
-    it had. A new item given a topic or a workstream becomes tagged."""
+    it had. A new item given a topic or a workstream becomes tagged. A community changed
+    here was chosen by whoever tagged it, so the item no longer says it came from the
+    person or the event."""
+    # Read from the stored row: a model form has already put the new values on `item`.
+    stored_community_id = FeedbackItem.objects.values_list("community_id", flat=True).get(
+        pk=item.pk
+    )
+    if (community.pk if community else None) != stored_community_id:
+        item.community_source = (
+            FeedbackItem.CommunitySource.TAGGED
+            if community
+            else FeedbackItem.CommunitySource.NOT_KNOWN
+        )
     item.key_question = key_question
     item.community = community
     if item.status == FeedbackItem.Status.NEW and (topics or workstreams):
         item.status = FeedbackItem.Status.TAGGED
-    item.save(update_fields=["key_question", "community", "status"])
+    item.save(update_fields=["key_question", "community", "community_source", "status"])
     item.topics.set(topics)
     item.workstreams.set(workstreams)
     return item
@@ -409,3 +462,50 @@ def feedback_mark_flag_reviewed(*, item: FeedbackItem) -> FeedbackItem:
     item.safeguarding_reviewed = True
     item.save(update_fields=["safeguarding_reviewed"])
     return item
+
+
+# Safeguarding flags by hand ----------------------------------------------------------
+
+
+@transaction.atomic
+def feedback_flag(*, item: FeedbackItem, by, note: str = "") -> SafeguardingFlagChange | None:
+    """A person flags an item for safeguarding, having read something the list of
+    words missed. Like a flag the words raise, it puts the item at the top of the inbox,
+    waits for someone to deal with it, and tells the duty inbox. Returns the change
+    recorded, or None if the item was flagged already."""
+    already = (
+        FeedbackItem.objects.select_for_update()
+        .values_list("is_safeguarding_flagged", flat=True)
+        .get(pk=item.pk)
+    )
+    if already:
+        return None
+    item.is_safeguarding_flagged = True
+    item.safeguarding_reviewed = False
+    item.save(update_fields=["is_safeguarding_flagged", "safeguarding_reviewed"])
+    change = SafeguardingFlagChange.objects.create(
+        item=item, flagged=True, reason=note.strip(), by=by
+    )
+    _alert_duty_officer(item, change)
+    return change
+
+
+@transaction.atomic
+def feedback_unflag(*, item: FeedbackItem, by, reason: str) -> SafeguardingFlagChange | None:
+    """A person removes a safeguarding flag, saying why; the reason is kept with who
+    removed it and when. Returns the change recorded, or None if the item had no flag."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("A flag is removed only with a reason.")
+    flagged = (
+        FeedbackItem.objects.select_for_update()
+        .values_list("is_safeguarding_flagged", flat=True)
+        .get(pk=item.pk)
+    )
+    if not flagged:
+        return None
+    item.is_safeguarding_flagged = False
+    # Deciding that nobody needs to act is dealing with the flag.
+    item.safeguarding_reviewed = True
+    item.save(update_fields=["is_safeguarding_flagged", "safeguarding_reviewed"])
+    return SafeguardingFlagChange.objects.create(item=item, flagged=False, reason=reason, by=by)

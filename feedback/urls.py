@@ -23,6 +23,8 @@ urlpatterns = [
         views.item_flag_reviewed,
         name="item-flag-reviewed",
     ),
+    path("staff/feedback/<int:pk>/flag/", views.item_flag, name="item-flag"),
+    path("staff/feedback/<int:pk>/unflag/", views.item_unflag, name="item-unflag"),
     path("staff/events/<int:pk>/notes/", views.live_notes, name="live-notes"),
     path("staff/events/<int:pk>/paper-form/", views.paper_form, name="paper-form"),
     path("staff/events/<int:pk>/transcribe/", views.transcribe, name="transcribe"),

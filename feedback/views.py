@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from engagement.models import Programme
+from engagement.models import Community, Programme
 from engagement.ratelimit import too_many
 from engagement.roles import Capability, can, capability_required
 from events.access import get_event_for
@@ -21,10 +21,12 @@ from feedback.forms import (
     BulkTagForm,
     FeedbackForm,
     FeedbackItemForm,
+    FlagForm,
     LiveNoteForm,
     PaperFormTranscriptionForm,
     RedactForm,
     SetAsideForm,
+    UnflagForm,
 )
 from feedback.models import FeedbackItem, PendingSubmission, Submission, Topic, Workstream
 from feedback.selectors import (
@@ -37,6 +39,7 @@ from feedback.selectors import (
     topics_raised_by_one_community,
 )
 from feedback.services import (
+    feedback_flag,
     feedback_mark_flag_reviewed,
     feedback_mark_redaction_checked,
     feedback_record,
@@ -48,6 +51,7 @@ from feedback.services import (
     feedback_stage_form,
     feedback_submit_form,
     feedback_tag,
+    feedback_unflag,
 )
 from feedback.text import suggest_topics
 
@@ -75,7 +79,10 @@ def give_feedback(request, token=None):
             return render(request, "feedback/form_closed.html", {"event": event}, status=410)
     programme = event.programme if event else Programme.objects.active().first()
     questions = key_questions_for_form(programme=programme)
-    form_options = {"key_questions": questions, "ask_community": event is None}
+    form_options = {
+        "key_questions": questions,
+        "event_community": event.focus_community if event else None,
+    }
 
     if request.method == "POST":
         if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_FORM_BYTES:
@@ -97,8 +104,8 @@ def give_feedback(request, token=None):
             feedback_stage_form(
                 answers=form.answers(),
                 event=event,
-                community=form.cleaned_data.get("community"),
                 form_nonce=form.cleaned_data["form_nonce"],
+                **form.community_answer(),
             )
             return redirect("feedback-thanks")
     else:
@@ -175,7 +182,16 @@ def _get_item(pk) -> FeedbackItem:
     return get_object_or_404(FeedbackItem.objects.for_inbox(), pk=pk)
 
 
-def _item_page(request, item, *, tag_form=None, redact_form=None, set_aside_form=None):
+def _item_page(
+    request,
+    item,
+    *,
+    tag_form=None,
+    redact_form=None,
+    set_aside_form=None,
+    flag_form=None,
+    unflag_form=None,
+):
     """The item page. After a mistake in one of its forms, that form comes back with the
     message beside the field and what was typed."""
     if tag_form is None:
@@ -184,7 +200,15 @@ def _item_page(request, item, *, tag_form=None, redact_form=None, set_aside_form
         redact_form = RedactForm(initial={"text": item.text})
     if set_aside_form is None:
         set_aside_form = SetAsideForm()
-    with_errors = next((form for form in (redact_form, set_aside_form) if form.is_bound), tag_form)
+    if flag_form is None:
+        flag_form = FlagForm()
+    if unflag_form is None:
+        unflag_form = UnflagForm()
+    with_errors = next(
+        (form for form in (redact_form, set_aside_form, flag_form, unflag_form) if form.is_bound),
+        tag_form,
+    )
+    flag_changes = list(item.flag_changes.select_related("by"))
     response = render(
         request,
         "feedback/item_detail.html",
@@ -193,6 +217,15 @@ def _item_page(request, item, *, tag_form=None, redact_form=None, set_aside_form
             "tag_form": tag_form,
             "redact_form": redact_form,
             "set_aside_form": set_aside_form,
+            "flag_form": flag_form,
+            "unflag_form": unflag_form,
+            "flag_changes": flag_changes,
+            # The change behind the flag the item has now, when a person raised it.
+            "flagged_by_hand": (
+                flag_changes[-1]
+                if item.is_safeguarding_flagged and flag_changes and flag_changes[-1].flagged
+                else None
+            ),
             # The form the error summary at the top of the page reads.
             "form": with_errors,
             "suggestions": suggest_topics(item.text, Topic.objects.active()),
@@ -274,6 +307,41 @@ def item_flag_reviewed(request, pk):
     return redirect("feedback:item", pk=item.pk)
 
 
+@require_POST
+@capability_required(Capability.MANAGE_FEEDBACK)
+def item_flag(request, pk):
+    item = _get_item(pk)
+    if item.is_safeguarding_flagged:
+        messages.info(request, _("This item is already flagged."))
+        return redirect("feedback:item", pk=item.pk)
+    form = FlagForm(request.POST)
+    if not form.is_valid():
+        return _item_page(request, item, flag_form=form)
+    feedback_flag(item=item, by=request.user, note=form.cleaned_data["note"])
+    if settings.SAFEGUARDING_EMAIL:
+        messages.success(
+            request, _("The item is flagged for safeguarding, and the duty inbox is told.")
+        )
+    else:
+        messages.success(request, _("The item is flagged for safeguarding."))
+    return redirect("feedback:item", pk=item.pk)
+
+
+@require_POST
+@capability_required(Capability.MANAGE_FEEDBACK)
+def item_unflag(request, pk):
+    item = _get_item(pk)
+    if not item.is_safeguarding_flagged:
+        messages.info(request, _("This item has no safeguarding flag to remove."))
+        return redirect("feedback:item", pk=item.pk)
+    form = UnflagForm(request.POST)
+    if not form.is_valid():
+        return _item_page(request, item, unflag_form=form)
+    feedback_unflag(item=item, by=request.user, reason=form.cleaned_data["reason"])
+    messages.success(request, _("The flag is removed. The reason is kept in the history."))
+    return redirect("feedback:item", pk=item.pk)
+
+
 # Staff: capturing feedback at and after events ------------------------------------
 
 
@@ -331,7 +399,11 @@ def paper_form(request, pk):
     return render(
         request,
         "feedback/paper_form.html",
-        {"event": event, "key_questions": key_questions_for_form(programme=event.programme)},
+        {
+            "event": event,
+            "key_questions": key_questions_for_form(programme=event.programme),
+            "communities": Community.objects.all(),
+        },
     )
 
 
@@ -340,20 +412,24 @@ def paper_form(request, pk):
 def transcribe(request, pk):
     """One paper form per screen: a box per question, then save and next."""
     event = get_event_for(request, pk, capability=Capability.MANAGE_FEEDBACK)
-    questions = key_questions_for_form(programme=event.programme)
+    form_options = {
+        "key_questions": key_questions_for_form(programme=event.programme),
+        "event_community": event.focus_community,
+    }
     if request.method == "POST":
-        form = PaperFormTranscriptionForm(request.POST, key_questions=questions)
+        form = PaperFormTranscriptionForm(request.POST, **form_options)
         if form.is_valid():
             feedback_submit_form(
                 source=Submission.Source.PAPER_FORM,
                 answers=form.answers(),
                 event=event,
                 form_nonce=form.cleaned_data["form_nonce"],
+                **form.community_answer(),
             )
             messages.success(request, _("Form saved. Here is a blank one for the next."))
             return redirect("feedback:transcribe", pk=event.pk)
     else:
-        form = PaperFormTranscriptionForm(key_questions=questions)
+        form = PaperFormTranscriptionForm(**form_options)
     entered = Submission.objects.filter(event=event).paper_forms().count()
     return render(
         request,
@@ -374,6 +450,7 @@ def analysis_view(request):
         {
             "programmes": Programme.objects.all(),
             "programme_id": programme_id,
+            "community_by_default": items.with_community_by_default().count(),
             "by_community": topics_by_community(items),
             "over_time": topics_over_time(items),
             "only_one_community": topics_raised_by_one_community(items),

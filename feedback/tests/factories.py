@@ -7,13 +7,14 @@ import secrets
 import factory
 from django.utils import timezone
 
-from engagement.tests.factories import ProgrammeFactory
+from engagement.tests.factories import ProgrammeFactory, UserFactory
 from events.tests.factories import EventFactory
 from feedback.models import (
     FeedbackItem,
     KeyQuestion,
     PendingSubmission,
     ProgrammeKeyQuestion,
+    SafeguardingFlagChange,
     SafeguardingTerm,
     Submission,
     Topic,
@@ -104,6 +105,15 @@ class PendingSubmissionFactory(factory.django.DjangoModelFactory):
         )
 
 
+def community_source_of(item) -> str:
+    """As feedback_record would say: the event's community by default, any other given."""
+    if item.community is None:
+        return FeedbackItem.CommunitySource.NOT_KNOWN
+    if item.event is not None and item.community == item.event.focus_community:
+        return FeedbackItem.CommunitySource.EVENT_DEFAULT
+    return FeedbackItem.CommunitySource.GIVEN
+
+
 class FeedbackItemFactory(factory.django.DjangoModelFactory):
     """A point as it is stored once it has been through feedback_record. Tests of
     redaction and safeguarding flags call that service instead, so that the words
@@ -119,6 +129,7 @@ class FeedbackItemFactory(factory.django.DjangoModelFactory):
     community = factory.LazyAttribute(
         lambda item: item.event.focus_community if item.event else None
     )
+    community_source = factory.LazyAttribute(community_source_of)
     received_hour = factory.LazyFunction(this_hour)
     status = FeedbackItem.Status.NEW
 
@@ -149,3 +160,15 @@ class FeedbackItemFactory(factory.django.DjangoModelFactory):
     def workstreams(item, create, extracted, **kwargs):
         if create and extracted:
             item.workstreams.set(extracted)
+
+
+class SafeguardingFlagChangeFactory(factory.django.DjangoModelFactory):
+    """A flag raised by hand; pass flagged=False and a reason for one removed."""
+
+    class Meta:
+        model = SafeguardingFlagChange
+
+    item = factory.SubFactory(FeedbackItemFactory, flagged=True)
+    flagged = True
+    reason = "It sounds as if a child is not safe at home."
+    by = factory.SubFactory(UserFactory)

@@ -1,8 +1,14 @@
 """The feedback inbox: its order, filters, counts and tagging many items at once."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from events.models import Event
+from events.tests.factories import EventFactory, VenueFactory
 from feedback.models import FeedbackItem, Topic
 from feedback.tests.factories import FeedbackItemFactory
 
@@ -59,3 +65,54 @@ def test_bulk_tagging_from_the_inbox(client, coordinator, event):
     assert topic.feedback_items.count() == 2
     nothing = client.post(reverse("feedback:bulk-tag"), {"topics": [topic.pk]}, follow=True)
     assert "Select at least one item" in nothing.content.decode()
+
+
+def at_london_time(*args):
+    return timezone.make_aware(datetime(*args), ZoneInfo("Europe/London"))
+
+
+@pytest.mark.django_db
+def test_the_event_filter_tells_events_of_one_title_apart_newest_first(client, coordinator):
+    title = "Community conversation: Black Caribbean communities"
+    moss_side = VenueFactory(name="Moss Side Community Centre")
+    EventFactory(
+        title=title,
+        venue=VenueFactory(name="Hulme Library"),
+        starts_at=at_london_time(2025, 11, 12, 18, 30),
+    )
+    EventFactory(title=title, venue=moss_side, starts_at=at_london_time(2026, 3, 3, 18, 30))
+    EventFactory(
+        title=title,
+        venue=None,
+        format=Event.Format.ONLINE,
+        starts_at=at_london_time(2026, 1, 20, 19, 0),
+    )
+    # Half past midnight in summer time is still the day before in UTC.
+    EventFactory(title=title, venue=moss_side, starts_at=at_london_time(2025, 6, 11, 0, 30))
+    client.force_login(coordinator)
+    response = client.get(reverse("feedback:inbox"))
+    labels = [label for _value, label in response.context["filter"].form.fields["event"].choices]
+    assert labels == [
+        "All events",
+        f"Tue 3 Mar 2026 – {title} (Moss Side Community Centre)",
+        f"Tue 20 Jan 2026 – {title} (online)",
+        f"Wed 12 Nov 2025 – {title} (Hulme Library)",
+        f"Wed 11 Jun 2025 – {title} (Moss Side Community Centre)",
+    ]
+    assert f"Tue 3 Mar 2026 – {title} (Moss Side Community Centre)</option>" in (
+        response.content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_the_event_filter_reads_every_event_and_venue_in_one_query(
+    client, coordinator, django_assert_max_num_queries
+):
+    client.force_login(coordinator)
+    EventFactory.create_batch(2)
+    with django_assert_max_num_queries(22) as few:
+        client.get(reverse("feedback:inbox"))
+    EventFactory.create_batch(30)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("feedback:inbox"))
+    assert len(response.context["filter"].form.fields["event"].choices) == 33

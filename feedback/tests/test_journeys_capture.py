@@ -303,7 +303,7 @@ def test_coordinator_types_in_paper_forms_then_tags_redacts_and_sets_aside(
     items.filter(has_text="My neighbour was threatened.").get_by_role(
         "link", name=re.compile("^Open")
     ).click()
-    expect(page.get_by_text("It uses words such as: threatened.")).to_be_visible()
+    expect(page.get_by_text("Flagged for: threatened.")).to_be_visible()
     axe_check(page, "flagged feedback item")
     page.get_by_role("button", name="I have read it and dealt with it").click()
     expect(page.locator(".messages")).to_contain_text("Marked as checked.")

@@ -65,7 +65,9 @@ def test_someone_scans_the_qr_code_and_answers_by_keyboard_on_a_small_phone(
         hint = page.get_by_text("For example hate crime, safety in your area")
         assert hint.bounding_box()["y"] < boxes[1].bounding_box()["y"]
         expect(boxes[1]).to_have_attribute("aria-describedby", re.compile(r"helptext"))
-        expect(page.get_by_label("Which community")).to_have_count(0)
+        community = page.get_by_label("Which community do you feel part of? (optional)")
+        expect(community).to_have_value("")
+        expect(community).to_have_attribute("aria-describedby", re.compile(r"helptext"))
         no_sideways_scroll(page, "the feedback form")
         assert page.locator("script").count() == 0
         axe_check(page, "feedback form at 320px")
@@ -103,6 +105,9 @@ def test_someone_scans_the_qr_code_and_answers_by_keyboard_on_a_small_phone(
         page.keyboard.press("Tab")
         expect(anything_else).to_be_focused()
         page.keyboard.type("Please ring me back on 07700 900123 about my son.")
+        # The community is left as "I would rather not say".
+        page.keyboard.press("Tab")
+        expect(community).to_be_focused()
         page.keyboard.press("Tab")
         expect(send).to_be_focused()
         page.keyboard.press("Enter")
@@ -140,6 +145,7 @@ def test_someone_scans_the_qr_code_and_answers_by_keyboard_on_a_small_phone(
     for item in stored.values():
         assert item.source == FeedbackItem.Source.ONLINE_FORM
         assert item.event == event and item.community == event.focus_community
+        assert item.community_source == FeedbackItem.CommunitySource.EVENT_DEFAULT
         assert item.recorded_by is None
 
     print(f"\nThe public feedback form, cold load: {total} bytes gzipped ({total / 1024:.1f} KiB)")
@@ -160,6 +166,7 @@ def test_the_feedback_form_works_without_javascript(live_server, browser):
         page = context.new_page()
         page.goto(f"{live_server.url}/give-feedback/{event.feedback_token}/")
         page.get_by_label(questions[2].text).fill("Hold meetings in the evening.")
+        page.get_by_label("Which community").select_option(label="Another community")
         page.get_by_role("button", name="Send my feedback").click()
 
         expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your feedback")
@@ -169,3 +176,5 @@ def test_the_feedback_form_works_without_javascript(live_server, browser):
     item = FeedbackItem.objects.get()
     assert item.text == "Hold meetings in the evening."
     assert item.key_question == questions[2] and item.source == FeedbackItem.Source.ONLINE_FORM
+    assert item.community is None
+    assert item.community_source == FeedbackItem.CommunitySource.ANOTHER

@@ -22,7 +22,7 @@ def test_the_form_for_an_event_asks_the_programme_questions(client, event, progr
         assert question.text in content
     assert "This form is anonymous" in content
     assert "<script" not in content
-    assert "Which community" not in content
+    assert "Which community do you feel part of? (optional)" in content
 
 
 @pytest.mark.django_db
