@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format worker beat bench migrate seed install install-dev clean
+.PHONY: run test test-fast lint format worker beat bench migrate seed install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,10 +35,19 @@ run: seed
 	@echo "Press Ctrl+C to stop."
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-## Run the whole test suite: migrations check, unit and view tests, browser journeys.
-test: install-dev
+## The inner loop: migrations check, then every test but the browser journeys and the
+## tests of real services, in parallel, one worker per core. Workers take tests in
+## pytest-django's order, which keeps the tests that empty the database until last.
+test-fast: install-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto -m "not e2e and not services"
+
+## Run the whole test suite: the fast tests in parallel, then browser journeys and real
+## services (PostgreSQL, Redis, Celery, SMTP, nginx) one at a time, since they start
+## servers and share Redis. On a laptop without a service its tests are skipped; in
+## CI they fail.
+test: test-fast
+	$(BIN)/pytest -m "e2e or services"
 
 lint: install-dev
 	$(BIN)/ruff check .

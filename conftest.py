@@ -1,14 +1,29 @@
-"""Fixtures shared by every app's tests: one user per role, a signed-in client per
-role, real-service guards, and Chromium with an axe-core check for browser journeys."""
+"""Fixtures shared by every app's tests: every app's factories, one user per role, a
+signed-in client per role, real-service guards, and Chromium with an axe-core check for
+browser journeys."""
 
+import io
 import os
+import re
 import shutil
+from contextlib import contextmanager
+from importlib import import_module
+from pathlib import Path
+from unittest import mock
 
+import factory
 import pytest
-from django.core.cache import cache
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client, override_settings
 
 from engagement.roles import Role
-from engagement.tests.factories import TEST_PASSWORD, UserFactory
+from engagement.services import user_create_with_roles
+from engagement.tests.factories import TEST_PASSWORD
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses
 # to run inside one unless told that it is safe, which it is for tests.
@@ -36,92 +51,135 @@ def require_service(available: bool, what: str):
     pytest.skip(f"{what} is not available on this machine.")
 
 
+# Parallel workers (pytest-xdist) may share one Redis. Each keeps its cache keys under
+# a prefix of its own, set here before anything has used the cache.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if XDIST_WORKER:
+    default_cache = settings.CACHES["default"]
+    default_cache["KEY_PREFIX"] = f"{default_cache.get('KEY_PREFIX', '')}-{XDIST_WORKER}"
+
+
+def empty_the_cache():
+    """Empty this test run's own keys. Django's clear() on Redis empties the whole Redis
+    database, under the feet of parallel workers and anyone else's test run."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        client = backend._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{backend.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    cache.clear()
+    empty_the_cache()
     yield
-    cache.clear()
+    empty_the_cache()
+
+
+# The real hasher is slow on purpose; tests do not need that protection.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
-    # The real hasher is slow on purpose; tests do not need that protection.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+
+
+@contextmanager
+def tasks_in_process():
+    from engagement.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = previous
 
 
 @pytest.fixture(autouse=True)
 def _celery_runs_tasks_in_process():
     """Unit tests run Celery tasks in-process; delivery tests start a real worker."""
-    from engagement.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
+    with tasks_in_process():
+        yield
 
 
-def _make_role_user(role):
-    user = UserFactory(username=ROLE_USERNAMES[role], roles=[role])
-    if role == Role.ADMINISTRATOR:
-        user.is_staff = True
-        user.is_superuser = True
-        user.save()
-    return user
+def make_role_user(role):
+    """The account for a role, made as accounts are made for real."""
+    username = ROLE_USERNAMES[role]
+    return user_create_with_roles(
+        username=username,
+        password=TEST_PASSWORD,
+        roles=[role],
+        email=f"{username}@example.police.uk",
+        first_name=username.capitalize(),
+        last_name="Tester",
+    )
 
 
 @pytest.fixture
 def coordinator(db):
-    return _make_role_user(Role.COORDINATOR)
+    return make_role_user(Role.COORDINATOR)
 
 
 @pytest.fixture
 def leader(db):
-    return _make_role_user(Role.LEADER)
+    return make_role_user(Role.LEADER)
 
 
 @pytest.fixture
 def action_owner(db):
-    return _make_role_user(Role.ACTION_OWNER)
+    return make_role_user(Role.ACTION_OWNER)
 
 
 @pytest.fixture
 def focus_group_member(db):
-    return _make_role_user(Role.FOCUS_GROUP_MEMBER)
+    return make_role_user(Role.FOCUS_GROUP_MEMBER)
 
 
 @pytest.fixture
 def administrator(db):
-    return _make_role_user(Role.ADMINISTRATOR)
+    return make_role_user(Role.ADMINISTRATOR)
 
 
 @pytest.fixture
-def programme_with_key_questions(db):
+def programme_with_key_questions(programme_factory, programme_key_question_factory):
     """A programme asking the four Police Race Action Plan questions, in order. The
     questions belong to the feedback app; events' tests reach them through this."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    from engagement.tests.factories import ProgrammeFactory
-    from feedback.models import KeyQuestion, ProgrammeKeyQuestion
+    from feedback.models import KeyQuestion
 
     if not KeyQuestion.objects.exists():
         # Browser journeys empty the database after each test; the feedback app's
         # migration made the questions, so its own code makes them again.
         migration = import_module("feedback.migrations.0002_race_action_plan_taxonomy")
         migration.create_taxonomy(apps, None)
-    programme = ProgrammeFactory(name="Race Action Plan listening events")
-    for position, question in enumerate(KeyQuestion.objects.order_by("workstream__position")):
-        ProgrammeKeyQuestion.objects.create(
-            programme=programme, key_question=question, position=position + 1
+    programme = programme_factory(name="Race Action Plan listening events")
+    questions = KeyQuestion.objects.order_by("workstream__position")
+    for position, question in enumerate(questions, start=1):
+        programme_key_question_factory(
+            programme=programme, key_question=question, position=position
         )
     return programme
 
 
 @pytest.fixture
+def programme(programme_with_key_questions):
+    """The programme asking the four key questions, with `questions` in its order."""
+    from feedback.models import KeyQuestion
+
+    programme_with_key_questions.questions = list(
+        KeyQuestion.objects.for_programme(programme_with_key_questions)
+    )
+    return programme_with_key_questions
+
+
+@pytest.fixture
 def user_for_role(db):
     """Make the user for a role on demand: `user_for_role(Role.LEADER)`."""
-    return _make_role_user
+    return make_role_user
 
 
 @pytest.fixture
@@ -134,6 +192,100 @@ def client_for_role(client, user_for_role):
         return client
 
     return signed_in
+
+
+@pytest.fixture
+def coordinator_client(client, coordinator):
+    client.force_login(coordinator)
+    return client
+
+
+@pytest.fixture
+def administrator_client(client, administrator):
+    client.force_login(administrator)
+    return client
+
+
+@pytest.fixture(scope="module")
+def public_site(django_db_setup, django_db_blocker):
+    """Every public page and form, with real data behind them, for the property tests
+    that send them hostile input (tests/public_site.py). Made once for the test module,
+    in a transaction rolled back when the module ends."""
+    from tests.public_site import build_public_site
+
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS),
+        tasks_in_process(),
+        transaction.atomic(),
+    ):
+        empty_the_cache()
+        yield build_public_site(Client())
+        transaction.set_rollback(True)
+
+
+DEMO_PASSWORD = "a-demo-password-for-tests"
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """The demo programme that seed_demo makes, with DEMO_PASSWORD, and what it printed.
+    Seeding takes seconds, so it is done once for the test module, in a transaction
+    rolled back when the module ends; each test runs in a savepoint inside it."""
+    output = io.StringIO()
+    with (
+        django_db_blocker.unblock(),
+        override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_PASSWORD_HASHERS),
+        mock.patch.dict(os.environ, {"DEMO_PASSWORD": DEMO_PASSWORD}),
+        tasks_in_process(),
+        transaction.atomic(),
+    ):
+        call_command("seed_demo", stdout=output)
+        yield output.getvalue()
+        transaction.set_rollback(True)
+
+
+# Factories ------------------------------------------------------------------------
+# Every factory in an app's tests/factories.py is a fixture named after it, for any
+# test to ask for: EventFactory is `event_factory`, FeedbackItemFactory is
+# `feedback_item_factory`. A factory added to one of those files needs nothing here.
+
+
+def _fixture_name(factory_class) -> str:
+    name = factory_class.__name__.removesuffix("Factory")
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower() + "_factory"
+
+
+def _project_factories():
+    for app_config in apps.get_app_configs():
+        in_project = Path(app_config.path).is_relative_to(settings.BASE_DIR)
+        if not in_project or not Path(app_config.path, "tests", "factories.py").exists():
+            continue
+        module = import_module(f"{app_config.name}.tests.factories")
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, factory.django.DjangoModelFactory)
+                and value.__module__ == module.__name__
+                and not value._meta.abstract
+            ):
+                yield value
+
+
+def _factory_fixture(factory_class):
+    @pytest.fixture(name=_fixture_name(factory_class))
+    def the_factory(db):
+        return factory_class
+
+    return the_factory
+
+
+FACTORY_FIXTURES = {}
+for _factory_class in _project_factories():
+    _name = _fixture_name(_factory_class)
+    assert _name not in FACTORY_FIXTURES, f"Two factories would be called {_name}"
+    FACTORY_FIXTURES[_name] = _factory_class
+    globals()[f"_{_name}_fixture"] = _factory_fixture(_factory_class)
 
 
 # Browser journeys -----------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Speed and size figures for the pages built so far. Runs in-process against a fresh
-SQLite database in a temporary folder and prints one line per measurement.
+SQLite database in a temporary folder, removed at the end even when a measurement
+fails, and prints one line per measurement.
 
     make bench
 """
@@ -14,27 +15,16 @@ import time
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_ROOT))
-os.environ["VAR_DIR"] = tempfile.mkdtemp(prefix="community-voice-bench-")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "engagement.settings")
-for variable in ("DATABASE_URL", "REDIS_URL", "EMAIL_URL"):
-    os.environ.pop(variable, None)
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.contrib.staticfiles import finders  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+TEMPORARY_PREFIX = "community-voice-bench-"
 
 REQUESTS = 200
 VOLUME_REQUESTS = 20
 
 
 def timed_get(client, path, requests=REQUESTS):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     durations = []
     for _ in range(requests):
         started = time.perf_counter()
@@ -56,6 +46,8 @@ def report(name, durations, queries):
 def public_page_weight(client, path):
     """Compressed bytes a cold visit downloads: the HTML and each stylesheet, script and
     image it links to."""
+    from django.contrib.staticfiles import finders
+
     html = client.get(path).content
     total = len(gzip.compress(html, 6))
     for asset in re.findall(rb'(?:href|src)="/static/([^"]+)"', html):
@@ -64,10 +56,14 @@ def public_page_weight(client, path):
     return total
 
 
-def main():
+def measure():
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
     setup_test_environment()
     call_command("migrate", verbosity=0)
-    from django.conf import settings
 
     settings.DEBUG = True
     call_command("seed_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
@@ -87,6 +83,8 @@ def main():
     for path in ("/", "/events/", "/give-feedback/", "/keep-in-touch/"):
         weight = public_page_weight(anonymous, path)
         print(f"{'cold load ' + path:<28} {weight / 1024:6.1f} KB gzip (budget 60 KB)")
+    catalogue = gzip.compress(staff.get("/jsi18n/").content, 6)
+    print(f"{'script words (staff only)':<28} {len(catalogue) / 1024:6.1f} KB gzip")
 
     print()
     print("With large volumes (seed_bench):")
@@ -117,6 +115,20 @@ def main():
         ("public events list", "/events/"),
     ):
         report(label, *timed_get(staff, path, VOLUME_REQUESTS))
+
+
+def main():
+    sys.path.insert(0, str(PROJECT_ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "engagement.settings")
+    for variable in ("DATABASE_URL", "REDIS_URL", "EMAIL_URL"):
+        os.environ.pop(variable, None)
+    with tempfile.TemporaryDirectory(prefix=TEMPORARY_PREFIX) as var_dir:
+        # Before Django reads its settings, which put the database and emails there.
+        os.environ["VAR_DIR"] = var_dir
+        import django
+
+        django.setup()
+        measure()
 
 
 if __name__ == "__main__":

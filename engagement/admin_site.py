@@ -5,6 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django_otp import user_has_device
 
+from engagement.roles import may_use_admin_site
+
 
 class CommunityVoiceAdminSite(admin.AdminSite):
     """The Django admin, reached only through the site's own sign-in and two-step
@@ -16,7 +18,7 @@ class CommunityVoiceAdminSite(admin.AdminSite):
     site_title = "Community Voice administration"
 
     def has_permission(self, request):
-        if not super().has_permission(request):
+        if not may_use_admin_site(request.user):
             return False
         if settings.TWO_FACTOR_REQUIRED or user_has_device(request.user, confirmed=True):
             return request.user.is_verified()

@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -22,5 +22,14 @@ class EngagementConfig(AppConfig):
         connect_signals()
         # Groups and their permissions follow roles.py after every migrate, so a new
         # model's permissions reach the right roles without a hand-written migration.
-        # Connected to the last app so every app's permissions exist by then.
-        post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="community-voice-roles")
+        # migrate sends post_migrate once for each app with models, in the order they
+        # are installed, and each app's permissions are made as its own signal is sent:
+        # listening for the last app's signal syncs once, with every permission there.
+        last_app_with_models = [
+            app_config for app_config in apps.get_app_configs() if app_config.models_module
+        ][-1]
+        post_migrate.connect(
+            _sync_roles_after_migrate,
+            sender=last_app_with_models,
+            dispatch_uid="community-voice-roles",
+        )

@@ -15,9 +15,10 @@ SESSION_STARTED_KEY = "community_voice_started_at"
 SESSION_LAST_SEEN_KEY = "community_voice_last_seen_at"
 
 # What a signed-in person may reach before completing two-factor sign-in: the pages
-# of the second step itself, signing out, and nothing that shows data.
+# of the second step itself, signing out, the scripts and their words, and nothing
+# that shows data.
 TWO_FACTOR_OPEN_URL_NAMES = ("login", "logout", "two-factor-setup", "two-factor-verify")
-TWO_FACTOR_OPEN_PREFIXES = ("/static/", "/healthz")
+TWO_FACTOR_OPEN_PREFIXES = ("/static/", "/healthz", "/jsi18n/")
 
 
 def _next(request) -> str:

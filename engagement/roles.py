@@ -107,8 +107,9 @@ def _manage(*models: str) -> tuple[str, ...]:
 
 
 # The Django model permissions each role's group is given, as "app_label.codename"
-# patterns ("app_label.*" for every model of an app). They drive the Django admin,
-# which only Administrators reach; later apps add their models here.
+# patterns ("app_label.*" for every model of an app). They are for the Django admin and
+# nothing else: the staff pages ask for the capabilities above. Only Administrators
+# reach the admin (may_use_admin_site below), so only their role lists any.
 #
 # Administrators are not superusers. A superuser holds every permission whatever this
 # table says, including the contacts app's models, the outbox and the anonymous forms
@@ -119,29 +120,9 @@ def _manage(*models: str) -> tuple[str, ...]:
 # never in the admin, which would not. Roles are groups kept in step with this file
 # after every migrate, so Administrators may see the groups but not change them.
 MODEL_PERMISSIONS_BY_ROLE: dict[str, tuple[str, ...]] = {
-    Role.COORDINATOR: (
-        "events.*",
-        "feedback.view_feedbackitem",
-        "feedback.change_feedbackitem",
-        "engagement.view_programme",
-        "engagement.view_community",
-        "engagement.view_department",
-        "feedback.view_workstream",
-        "feedback.view_keyquestion",
-        "feedback.view_topic",
-    ),
-    Role.LEADER: (
-        "events.view_event",
-        "events.view_venue",
-        "events.view_debrief",
-        "engagement.view_programme",
-        "engagement.view_community",
-        "engagement.view_department",
-        "feedback.view_workstream",
-        "feedback.view_keyquestion",
-        "feedback.view_topic",
-    ),
-    Role.ACTION_OWNER: ("engagement.view_department",),
+    Role.COORDINATOR: (),
+    Role.LEADER: (),
+    Role.ACTION_OWNER: (),
     Role.FOCUS_GROUP_MEMBER: (),
     Role.ADMINISTRATOR: (
         *_manage("engagement.programme", "engagement.community", "engagement.department"),

@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from engagement.models import AuditLogEntry
-from engagement.roles import MODEL_PERMISSIONS_BY_ROLE, Role
+from engagement.roles import MODEL_PERMISSIONS_BY_ROLE, Role, roles_use_admin_site
 
 
 def _permissions_matching(patterns, *, using):
@@ -42,13 +42,24 @@ def user_create_with_roles(
     user.first_name = first_name
     user.last_name = last_name
     user.is_active = True
-    # Only Administrators reach the Django admin.
-    user.is_staff = Role.ADMINISTRATOR in roles
-    user.is_superuser = Role.ADMINISTRATOR in roles
+    # Nobody made here is a superuser: Administrators work with the model permissions
+    # roles.py gives them (see MODEL_PERMISSIONS_BY_ROLE).
+    user.is_superuser = False
+    user.is_staff = roles_use_admin_site(roles)
     user.set_password(password)
     user.save()
     user.groups.set(Group.objects.filter(name__in=roles))
     return user
+
+
+def user_sync_staff_status(*, user) -> None:
+    """Make the account staff (allowed into the Django admin) exactly when its roles
+    administer the site, after its roles were changed in the admin."""
+    roles = user.groups.values_list("name", flat=True)
+    is_staff = user.is_superuser or roles_use_admin_site(roles)
+    if user.is_staff != is_staff:
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])
 
 
 def audit_record(*, request, action: str, subject: str) -> AuditLogEntry:

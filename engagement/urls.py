@@ -6,6 +6,7 @@ from engagement import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("jsi18n/", views.javascript_catalogue, name="javascript-catalogue"),
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/setup/", views.two_factor_setup, name="two-factor-setup"),

@@ -19,8 +19,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import JavaScriptCatalog
 from django_otp import devices_for_user, match_token, user_has_device
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -53,6 +54,7 @@ def home_for_user(request):
     return redirect(home_url_name_for(request.user))
 
 
+@require_GET
 @capability_required(Capability.USE_STAFF_SITE)
 def staff_home(request):
     user = request.user
@@ -72,6 +74,7 @@ def staff_home(request):
     )
 
 
+@require_GET
 @capability_required(Capability.USE_PANEL)
 def panel_home(request):
     return render(request, "panel/home.html")
@@ -264,12 +267,26 @@ def _check_broker() -> str:
 AUDIT_ENTRIES_PER_PAGE = 50
 
 
+@require_GET
 @never_cache
 @capability_required(Capability.VIEW_AUDIT_LOG)
 def audit_log(request):
     entries = AuditLogEntry.objects.select_related("user").order_by("-at", "-pk")
     page = Paginator(entries, AUDIT_ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "engagement/audit_log.html", {"page": page})
+
+
+# The words of the scripts in static/js, in the page's language, for gettext() there.
+# Translations change only with a release, and a script newer than its cached
+# catalogue shows its own English words, so browsers may keep it for a day.
+JAVASCRIPT_CATALOGUE_SECONDS = 24 * 60 * 60
+javascript_catalogue = require_GET(
+    cache_control(public=True, max_age=JAVASCRIPT_CATALOGUE_SECONDS)(
+        # The project's own translations (LOCALE_PATHS) come with any package; naming
+        # one leaves out the catalogues of the Django admin and other installed apps.
+        JavaScriptCatalog.as_view(packages=["engagement"])
+    )
+)
 
 
 def csrf_failure(request, reason=""):
@@ -291,6 +308,7 @@ def _staff_accounts():
     )
 
 
+@require_GET
 @never_cache
 @capability_required(Capability.ADMINISTER)
 def staff_users(request):

@@ -4,8 +4,12 @@ may use it, passes axe and fits a 320 px screen; so do the public pages."""
 import pytest
 from django.urls import reverse
 
+from contacts.tests.factories import AttendeeFactory
 from engagement.roles import Role
-from tests.test_permissions import ACCESS
+from engagement.tests.factories import TEST_PASSWORD, UserFactory
+from events.tests.factories import EventFactory, VenueFactory
+from feedback.services import feedback_record
+from tests.test_permissions import ACCESS, METHODS
 
 # The first role in this order that may open a page is the one that opens it.
 PREFERRED_ROLES = [
@@ -20,9 +24,10 @@ PUBLIC_PAGES = ["/", "/events/", "/give-feedback/", "/keep-in-touch/", "/account
 
 def pages_by_role(objects):
     pages = {}
-    for url_name, (method, arguments, allowed_roles) in ACCESS.items():
+    for url_name, (methods, arguments, allowed_roles) in ACCESS.items():
         # The admin is Django's own; an export is a download, not a page.
-        if method != "get" or url_name.startswith("admin:") or url_name.endswith("export"):
+        is_page = "get" in METHODS[methods] and not url_name.endswith("export")
+        if not is_page or url_name.startswith("admin:"):
             continue
         role = next(role for role in PREFERRED_ROLES if role in allowed_roles)
         pages.setdefault(role, []).append(reverse(url_name, kwargs=arguments(objects)))
@@ -34,17 +39,12 @@ def pages_by_role(objects):
 def test_every_page_passes_axe_and_fits_a_small_phone(
     live_server, browser, axe_check, user_for_role
 ):
-    from contacts.models import Attendee
-    from engagement.tests.factories import TEST_PASSWORD, UserFactory
-    from events.tests.factories import EventFactory, VenueFactory
-    from feedback.services import feedback_record
-
     event = EventFactory(past=True)
     objects = {
         "staff_account": UserFactory(username="someone-else", roles=[Role.LEADER]),
         "event": event,
         "venue": VenueFactory(),
-        "attendee": Attendee.objects.create(name="Amina Contact", email="amina@example.org"),
+        "attendee": AttendeeFactory(name="Amina Contact", email="amina@example.org"),
         "feedback_item": feedback_record(
             text="More patrols please", source="online_form", event=event
         ),

@@ -1,8 +1,10 @@
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from engagement.models import Community, Department, Programme
+from engagement.models import AuditLogEntry, Community, Department, Heartbeat, Programme
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -23,6 +25,17 @@ class UserFactory(factory.django.DjangoModelFactory):
     def roles(user, create, extracted, **kwargs):
         if create and extracted:
             user.groups.set(Group.objects.filter(name__in=extracted))
+
+
+class AuthenticatorFactory(factory.django.DjangoModelFactory):
+    """An authenticator app set up for two-step sign-in."""
+
+    class Meta:
+        model = TOTPDevice
+
+    user = factory.SubFactory(UserFactory)
+    name = "Phone"
+    confirmed = True
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):
@@ -48,3 +61,22 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ["name"]
 
     name = factory.Sequence(lambda n: f"Department {n}")
+
+
+class AuditLogEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AuditLogEntry
+
+    user = factory.SubFactory(UserFactory)
+    action = AuditLogEntry.Action.VIEWED_LIST
+    subject = "contacts"
+    path = "/staff/contacts/"
+
+
+class HeartbeatFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Heartbeat
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"job-{n}")
+    at = factory.LazyFunction(timezone.now)

@@ -11,7 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from engagement.middleware import SESSION_LAST_SEEN_KEY, SESSION_STARTED_KEY
 from engagement.roles import Role
-from engagement.tests.factories import TEST_PASSWORD, UserFactory
+from engagement.tests.factories import TEST_PASSWORD, AuthenticatorFactory, UserFactory
 
 LOGIN_URL = "/accounts/login/"
 
@@ -225,7 +225,7 @@ def test_enrolment_page_reuses_the_same_unconfirmed_device(client, coordinator, 
 
 @pytest.mark.django_db
 def test_enrolled_people_give_a_code_at_every_sign_in(client, coordinator):
-    device = TOTPDevice.objects.create(user=coordinator, name="phone", confirmed=True)
+    device = AuthenticatorFactory(user=coordinator, name="phone")
     response = sign_in(client, "coordinator", follow=True)
     assert response.redirect_chain[-1][0].startswith(reverse("two-factor-verify"))
     assert client.get("/staff/").status_code == 302
@@ -243,7 +243,7 @@ def test_enrolled_people_give_a_code_at_every_sign_in(client, coordinator):
 
 @pytest.mark.django_db
 def test_two_factor_next_never_leaves_the_site(client, coordinator):
-    device = TOTPDevice.objects.create(user=coordinator, name="phone", confirmed=True)
+    device = AuthenticatorFactory(user=coordinator, name="phone")
     sign_in(client, "coordinator")
     response = client.post(
         reverse("two-factor-verify"),
@@ -267,7 +267,7 @@ def test_passwords_are_stored_with_argon2():
 
 @pytest.mark.django_db
 def test_a_right_code_straight_after_a_wrong_one_is_asked_to_wait(client, coordinator):
-    device = TOTPDevice.objects.create(user=coordinator, name="phone", confirmed=True)
+    device = AuthenticatorFactory(user=coordinator, name="phone")
     sign_in(client, "coordinator")
     client.post(reverse("two-factor-verify"), {"code": "000000"})
     response = client.post(reverse("two-factor-verify"), {"code": current_code(device)})

@@ -58,10 +58,11 @@ def test_production_without_a_safeguarding_inbox_fails_the_deploy_check(tmp_path
     assert "SAFEGUARDING_EMAIL" in result.stderr
 
 
-def test_production_with_only_spaces_for_a_safeguarding_inbox_fails(tmp_path):
-    result = deploy_check(tmp_path, SAFEGUARDING_EMAIL="   ")
-    assert result.returncode != 0
-    assert "community_voice.E001" in result.stderr
+def test_production_with_only_spaces_for_a_safeguarding_inbox_fails(settings):
+    settings.DEBUG = False
+    settings.SAFEGUARDING_EMAIL = "   "
+    [error] = check_safeguarding_email(None)
+    assert error.id == "community_voice.E001"
 
 
 def test_production_with_a_safeguarding_inbox_passes_the_deploy_check(tmp_path):

@@ -241,6 +241,29 @@ def test_home_page_loads_no_javascript(live_server, page):
     assert page.locator("script").count() == 0
 
 
+def test_staff_scripts_take_their_words_from_the_catalogue_within_the_policy(
+    live_server, page, sign_in, coordinator, event_factory
+):
+    event = event_factory(past=True)
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    sign_in(page, coordinator.username)
+
+    page.goto(f"{live_server.url}/staff/events/{event.pk}/notes/")
+
+    # The live notes script runs only once the catalogue has given it gettext().
+    expect(page.locator("[data-connection-status]")).to_have_text("All points are saved.")
+    assert page.evaluate("() => interpolate(ngettext('%s point', '%s points', 3), [3])") == (
+        "3 points"
+    )
+    assert refused == []
+
+
 def test_home_page_weight_is_within_budget_and_all_from_our_origin(live_server, browser):
     context = browser.new_context()  # a new context starts with an empty cache
     responses = []

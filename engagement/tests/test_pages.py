@@ -1,4 +1,6 @@
 import pytest
+from django.core.paginator import Paginator
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
@@ -98,3 +100,22 @@ def test_security_headers_are_sent(client):
     assert response.headers["Referrer-Policy"] == "same-origin"
     assert "camera=()" in response.headers["Permissions-Policy"]
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_page_links_keep_the_filters_and_change_only_the_page(rf):
+    page = Paginator(range(30), 10).get_page(2)
+    request = rf.get("/staff/feedback/", {"topic": "3", "page": "2", "status": "tagged"})
+
+    links = render_to_string("includes/pagination.html", {"page": page}, request=request)
+
+    assert 'href="?topic=3&amp;page=1&amp;status=tagged"' in links
+    assert 'href="?topic=3&amp;page=3&amp;status=tagged"' in links
+
+
+@pytest.mark.django_db
+def test_the_audit_log_links_to_its_next_page(administrator_client, audit_log_entry_factory):
+    audit_log_entry_factory.create_batch(51)
+
+    page = administrator_client.get(reverse("audit-log")).content.decode()
+
+    assert 'href="?page=2"' in page

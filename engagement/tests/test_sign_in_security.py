@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from engagement.admin_site import CommunityVoiceAdminSite
 from engagement.clients import client_address
 from engagement.models import AuditLogEntry
-from engagement.tests.factories import TEST_PASSWORD, UserFactory
+from engagement.tests.factories import TEST_PASSWORD, AuthenticatorFactory, UserFactory
 from engagement.tests.test_accounts import current_code
 
 LOGIN_URL = "/accounts/login/"
@@ -35,7 +35,7 @@ def is_signed_in(client) -> bool:
 @pytest.mark.django_db
 def test_a_password_alone_cannot_enrol_a_second_authenticator(client, coordinator, settings):
     settings.TWO_FACTOR_REQUIRED = True
-    TOTPDevice.objects.create(user=coordinator, name="the owner's phone", confirmed=True)
+    AuthenticatorFactory(user=coordinator, name="the owner's phone")
     sign_in(client, "coordinator")
 
     setup = client.get(reverse("two-factor-setup"))
@@ -44,7 +44,7 @@ def test_a_password_alone_cannot_enrol_a_second_authenticator(client, coordinato
     # The attacker cannot get a secret to scan, so cannot make a code for a new device.
     assert TOTPDevice.objects.filter(user=coordinator).count() == 1
 
-    attacker_device = TOTPDevice.objects.create(user=coordinator, name="attacker", confirmed=False)
+    attacker_device = AuthenticatorFactory(user=coordinator, name="attacker", confirmed=False)
     response = client.post(reverse("two-factor-setup"), {"code": current_code(attacker_device)})
     assert response.status_code == 302
     attacker_device.refresh_from_db()
@@ -63,7 +63,7 @@ def test_someone_with_no_authenticator_still_enrols(client, coordinator, setting
 @pytest.mark.parametrize("path", ["/accounts/home/", "/accounts/no-role/", "/staff/contacts/"])
 def test_only_the_second_step_itself_is_open_before_it_is_done(client, coordinator, settings, path):
     settings.TWO_FACTOR_REQUIRED = True
-    TOTPDevice.objects.create(user=coordinator, name="phone", confirmed=True)
+    AuthenticatorFactory(user=coordinator, name="phone")
     sign_in(client, "coordinator")
     response = client.get(path)
     assert response.status_code == 302
@@ -115,7 +115,7 @@ def test_the_admin_login_page_sends_people_to_the_one_sign_in_page(client):
 def test_administrators_cannot_read_authenticator_secrets_in_the_admin(
     client, administrator, coordinator
 ):
-    device = TOTPDevice.objects.create(user=coordinator, name="phone", confirmed=True)
+    device = AuthenticatorFactory(user=coordinator, name="phone")
     client.force_login(administrator)
     for path in (
         "/admin/otp_totp/totpdevice/",
@@ -254,7 +254,7 @@ def test_an_administrator_sees_and_unlocks_a_locked_account(client, administrato
 
 @pytest.mark.django_db
 def test_the_staff_accounts_page_shows_no_secrets(client, administrator, coordinator):
-    device = TOTPDevice.objects.create(user=coordinator, name="phone", confirmed=True)
+    device = AuthenticatorFactory(user=coordinator, name="phone")
     client.force_login(administrator)
     page = client.get(reverse("staff-users")).content.decode()
     assert device.key not in page
@@ -266,7 +266,7 @@ def test_the_staff_accounts_page_shows_no_secrets(client, administrator, coordin
 def test_resetting_two_step_sign_in_removes_devices_ends_sessions_and_is_audited(
     client, administrator, coordinator, settings
 ):
-    TOTPDevice.objects.create(user=coordinator, name="lost phone", confirmed=True)
+    AuthenticatorFactory(user=coordinator, name="lost phone")
     owner_session = Client()
     owner_session.force_login(coordinator)
 
@@ -292,7 +292,7 @@ def test_resetting_two_step_sign_in_removes_devices_ends_sessions_and_is_audited
 
 @pytest.mark.django_db
 def test_the_last_administrator_can_be_reset_and_unlocked_from_the_command_line(administrator):
-    TOTPDevice.objects.create(user=administrator, name="lost phone", confirmed=True)
+    AuthenticatorFactory(user=administrator, name="lost phone")
     lock_out("admin")
     call_command("reset_two_factor", "admin", verbosity=0)
     call_command("unlock_sign_in", "admin", verbosity=0)

@@ -2,13 +2,14 @@
  * Live note-taking that survives flaky Wi-Fi. Each point gets a reference when it is
  * typed and waits in localStorage until the server has stored it. The server ignores
  * a reference it has seen, so a point sent twice (say the answer was lost) is stored
- * once. Without this script the page is a plain form.
+ * once. Without this script the page is a plain form. Its words come from Django's
+ * JavaScript catalogue (/jsi18n/), which the staff layout loads first.
  */
 (function () {
   "use strict";
 
   var form = document.querySelector("[data-live-notes]");
-  if (!form || !window.fetch || !window.localStorage) {
+  if (!form || !window.fetch || !window.localStorage || !window.gettext) {
     return;
   }
   var list = document.querySelector("[data-notes-list]");
@@ -39,10 +40,6 @@
     return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
   }
 
-  function plural(count) {
-    return count + (count === 1 ? " point" : " points");
-  }
-
   function setStatus(state, text) {
     status.setAttribute("data-state", state);
     status.textContent = text;
@@ -53,16 +50,21 @@
     var online = navigator.onLine !== false;
     if (waiting === 0) {
       if (online) {
-        setStatus("saved", "All points are saved.");
+        setStatus("saved", gettext("All points are saved."));
       } else {
-        setStatus("offline", "Offline. Keep typing: new points are kept on this device " +
-          "and sent when the connection comes back.");
+        setStatus("offline", gettext("Offline. Keep typing: new points are kept on this " +
+          "device and sent when the connection comes back."));
       }
     } else if (online) {
-      setStatus("sending", "Sending " + plural(waiting) + "…");
+      setStatus("sending", interpolate(
+        ngettext("Sending %s point…", "Sending %s points…", waiting), [waiting]));
     } else {
-      setStatus("offline", "Offline. " + plural(waiting) + " waiting to send. They are " +
-        "kept on this device and sent when the connection comes back.");
+      setStatus("offline", interpolate(ngettext(
+        "Offline. %s point waiting to send. It is kept on this device and sent when " +
+          "the connection comes back.",
+        "Offline. %s points waiting to send. They are kept on this device and sent when " +
+          "the connection comes back.",
+        waiting), [waiting]));
     }
   }
 
@@ -91,15 +93,15 @@
     if (problem) {
       label = document.createElement("span");
       label.className = "note-problem";
-      label.textContent = "Not saved: " + problem;
+      label.textContent = interpolate(gettext("Not saved: %s"), [problem]);
     } else if (isPending) {
       label = document.createElement("span");
       label.className = "note-pending";
-      label.textContent = "Waiting to send";
+      label.textContent = gettext("Waiting to send");
     } else if (note.flagged) {
       label = document.createElement("span");
       label.className = "badge flag-badge";
-      label.textContent = "Safeguarding flag";
+      label.textContent = gettext("Safeguarding flag");
     }
     if (label) {
       item.appendChild(document.createTextNode(" "));
@@ -114,7 +116,7 @@
         return errors[field][0];
       }
     }
-    return "the server refused it.";
+    return gettext("the server refused it.");
   }
 
   function send(note) {
@@ -168,8 +170,8 @@
       }
       // Signed out, a stale form or a server problem: keep the point and say so.
       sending = false;
-      setStatus("problem", "Could not save yet. Your points are kept on this device. " +
-        "If you were signed out, sign in again in a new tab and they will be sent.");
+      setStatus("problem", gettext("Could not save yet. Your points are kept on this " +
+        "device. If you were signed out, sign in again in a new tab and they will be sent."));
     }).catch(function () {
       sending = false;
       showStatus();
