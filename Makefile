@@ -73,6 +73,7 @@ beat: install
 ## Speed and size figures.
 bench: install-dev
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/quality.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
