@@ -4,8 +4,10 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
 from conftest import DEMO_PASSWORD
+from contacts.models import Attendance, Attendee, ConsentPurpose, ConsentRecord, PendingSignUp
 from engagement.models import Community, Department, Programme
 from engagement.roles import Role, roles_of
+from events.models import Debrief, Event, Venue
 from feedback.models import KeyQuestion
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +44,29 @@ def test_seed_demo_makes_a_programme_asking_the_four_questions(demo_data):
     assert Community.objects.count() >= 5
     training = Department.objects.get(name="Training and Learning")
     assert training.members.filter(username="owner").exists()
+
+
+def test_demo_data_has_a_year_of_events_with_debriefs_costs_and_attendance(demo_data):
+    assert Venue.objects.count() >= 5
+    held = Event.objects.filter(status=Event.Status.HELD)
+    assert held.count() >= 10
+    assert Event.objects.upcoming().published().count() >= 3
+    assert Event.objects.filter(status=Event.Status.CANCELLED).exists()
+    assert Debrief.objects.count() == held.count()
+    assert all(event.headcount and event.total_cost for event in held)
+    assert held.filter(officers_attending__username="coordinator").exists()
+    assert held.filter(key_questions_covered__isnull=False).exists()
+    assert Event.objects.values("focus_community").distinct().count() >= 4
+
+
+def test_demo_data_has_a_few_hundred_contacts_with_varied_consents(demo_data):
+    assert Attendee.objects.count() >= 200
+    assert Attendee.objects.opted_in_for_updates().count() >= 100
+    assert PendingSignUp.objects.exists()
+    assert ConsentRecord.objects.filter(withdrawn_at__isnull=False).exists()
+    assert Attendee.objects.with_live_consent(ConsentPurpose.FOCUS_GROUP).exists()
+    assert Attendee.objects.with_live_consent(ConsentPurpose.DEMOGRAPHIC_DATA).exists()
+    assert Attendance.objects.count() >= 100
 
 
 def _count_of_every_model() -> dict[str, int]:
