@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
@@ -79,3 +80,56 @@ class OptionalLabelsMixin:
 
 class UnlockForm(forms.Form):
     username = forms.CharField(max_length=150)
+
+
+# Ids in requests -----------------------------------------------------------------------
+
+# The largest id a database column holds. A bigger number typed into a form would make
+# SQLite raise OverflowError and PostgreSQL "integer out of range" before Django could
+# say the choice is not valid.
+LARGEST_ID = 2**63 - 1
+
+
+def _out_of_range(value) -> bool:
+    try:
+        return abs(int(str(value).strip())) > LARGEST_ID
+    except (TypeError, ValueError):
+        # Not a number at all: Django's own check says the choice is not valid.
+        return False
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """Django's ModelChoiceField, refusing an id too big for the database as an
+    ordinary invalid choice."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and _out_of_range(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's ModelMultipleChoiceField, refusing ids too big for the database as
+    ordinary invalid choices."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if _out_of_range(pk):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
+
+def id_safe_formfield(db_field, **kwargs):
+    """A ModelForm's `formfield_callback`: its foreign keys and many-to-many fields use
+    the choice fields above."""
+    if isinstance(db_field, models.ForeignKey):
+        kwargs.setdefault("form_class", ModelChoiceField)
+    elif isinstance(db_field, models.ManyToManyField):
+        kwargs.setdefault("form_class", ModelMultipleChoiceField)
+    return db_field.formfield(**kwargs)

@@ -7,7 +7,12 @@ from django.forms.models import ModelChoiceIterator
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from engagement.forms import OptionalLabelsMixin
+from engagement.forms import (
+    ModelChoiceField,
+    ModelMultipleChoiceField,
+    OptionalLabelsMixin,
+    id_safe_formfield,
+)
 from engagement.models import Community
 from events.forms import fields_only_helper
 from feedback.models import FeedbackItem, KeyQuestion, Topic, Workstream
@@ -45,7 +50,7 @@ class CommunityChoices(ModelChoiceIterator):
         return super().__len__() + 1
 
 
-class CommunityField(forms.ModelChoiceField):
+class CommunityField(ModelChoiceField):
     """Which community someone feels part of: one from the list, "Another community",
     or nothing. "Another community" has no box to say which, so no words are kept."""
 
@@ -167,7 +172,7 @@ class PaperFormTranscriptionForm(FeedbackForm):
 
 
 class LiveNoteForm(forms.Form):
-    key_question = forms.ModelChoiceField(
+    key_question = ModelChoiceField(
         label=_("Question being discussed"),
         queryset=KeyQuestion.objects.none(),
         required=False,
@@ -207,14 +212,14 @@ class LiveNoteForm(forms.Form):
 
 
 class BulkTagForm(forms.Form):
-    items = forms.ModelMultipleChoiceField(
+    items = ModelMultipleChoiceField(
         queryset=FeedbackItem.objects.all(),
         error_messages={"required": _("Select at least one item to tag.")},
     )
-    topics = forms.ModelMultipleChoiceField(
+    topics = ModelMultipleChoiceField(
         label=_("Topics"), queryset=Topic.objects.filter(is_active=True), required=False
     )
-    workstreams = forms.ModelMultipleChoiceField(
+    workstreams = ModelMultipleChoiceField(
         label=_("Workstreams"), queryset=Workstream.objects.all(), required=False
     )
 
@@ -231,6 +236,7 @@ class FeedbackItemForm(OptionalLabelsMixin, forms.ModelForm):
     class Meta:
         model = FeedbackItem
         fields = ["key_question", "community", "topics", "workstreams"]
+        formfield_callback = id_safe_formfield
         widgets = {
             "topics": forms.CheckboxSelectMultiple,
             "workstreams": forms.CheckboxSelectMultiple,
