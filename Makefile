@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Links in emails and on QR posters point at the port the app really runs on.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test test-fast lint format worker beat bench migrate seed install install-dev clean
 
@@ -25,7 +27,7 @@ migrate: install
 	$(BIN)/python manage.py migrate --no-input
 
 seed: migrate
-	$(BIN)/python manage.py seed_demo
+	SITE_URL="$(SITE_URL)" $(BIN)/python manage.py seed_demo
 
 ## Run the app on http://127.0.0.1:$(PORT)/ with demo data (SQLite, no services needed).
 run: seed
@@ -33,7 +35,7 @@ run: seed
 	@echo "Community Voice is starting at http://127.0.0.1:$(PORT)/"
 	@echo "Sign in at http://127.0.0.1:$(PORT)/accounts/login/ with a demo login above."
 	@echo "Press Ctrl+C to stop."
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	SITE_URL="$(SITE_URL)" $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## The inner loop: migrations check, then every test but the browser journeys and the
 ## tests of real services, in parallel, one worker per core. Workers take tests in
