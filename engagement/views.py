@@ -41,7 +41,6 @@ from engagement.roles import (
     Capability,
     Role,
     can,
-    capabilities_of,
     capability_required,
     home_url_name_for,
     roles_of,
@@ -63,11 +62,6 @@ def staff_home(request):
         "engagement/staff_home.html",
         {
             "role_labels": sorted(Role(role).label for role in roles_of(user)),
-            "capability_labels": [
-                Capability(capability).label
-                for capability in Capability
-                if capability in capabilities_of(user)
-            ],
             "programmes": Programme.objects.active(),
             "can_administer": can(user, Capability.ADMINISTER),
         },

@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from engagement.forms import TwoFactorCodeForm
+from engagement.roles import Role
 
 
 @pytest.mark.django_db
@@ -119,3 +120,24 @@ def test_the_audit_log_links_to_its_next_page(administrator_client, audit_log_en
     page = administrator_client.get(reverse("audit-log")).content.decode()
 
     assert 'href="?page=2"' in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "role", [Role.COORDINATOR, Role.LEADER, Role.ACTION_OWNER, Role.ADMINISTRATOR]
+)
+def test_the_staff_overview_links_only_to_pages_that_exist(client_for_role, role):
+    import re
+
+    client = client_for_role(role)
+    page = client.get("/staff/").content.decode()
+    main = page[page.index("<main") : page.index("</main>")]
+    links = set(re.findall(r'href="(/[^"#]*)"', main)) - {"/staff/"}
+    # Action owners have nothing to go to until actions exist; they are told so.
+    assert links or role == Role.ACTION_OWNER
+    for link in links:
+        if link.startswith("/admin/"):
+            continue
+        assert client.get(link).status_code == 200, link
+    # Promises of pages still to be built are not made.
+    assert "Read dashboards and evaluation" not in page
