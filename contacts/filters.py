@@ -1,8 +1,13 @@
-"""Filters for the staff contact pages. Only choices from lists (never free text), so
-the query string kept in the audit log never holds anyone's personal data. What each
-choice matches is decided by the contact querysets in contacts.models."""
+"""Filters for the staff contact pages. What each one matches is decided by the
+contact querysets in contacts.models.
+
+Apart from the search, every filter is a choice from a list. The search holds what
+the officer typed, often a name, an email address or a phone number, and it is
+written to the audit log with the rest (DESIGN.md §6, rule 7): the log says who
+looked for whom, and only Administrators can read it."""
 
 import django_filters
+from crispy_forms.bootstrap import FieldWithButtons, StrictButton
 from crispy_forms.layout import HTML, Column, Row
 from django import forms
 from django.utils.html import format_html
@@ -12,6 +17,8 @@ from contacts.forms import EventChoiceField, fields_only_helper
 from contacts.models import Attendee, ConsentPurpose, ContactStatus
 from engagement.models import Community
 from events.models import Event
+
+SEARCH_MAX_LENGTH = 80
 
 
 class EventChoiceFilter(django_filters.ModelChoiceFilter):
@@ -42,30 +49,68 @@ class CommunityAndInterestFilter(django_filters.FilterSet):
     def filter_interest(self, queryset, name, value):
         return queryset.with_live_consent(value)
 
-    def describe(self) -> str:
-        """The filters in use, by id and code only, for the audit log."""
+    def chosen(self) -> dict:
+        """The filters in use and their values, if the form could be read."""
         if not self.is_bound or not self.form.is_valid():
-            return ""
-        chosen = []
-        for name, value in self.form.cleaned_data.items():
-            if value in (None, ""):
-                continue
-            chosen.append(f"{name}={getattr(value, 'pk', value)}")
-        return ", ".join(chosen)
+            return {}
+        return {
+            name: value for name, value in self.form.cleaned_data.items() if value not in (None, "")
+        }
+
+    def describe(self) -> str:
+        """The filters in use, for the audit log: choices by id or code, and words
+        typed in quotes."""
+        described = []
+        for name, value in self.chosen().items():
+            if isinstance(self.filters[name], django_filters.CharFilter):
+                described.append(f'{name}="{value}"')
+            else:
+                described.append(f"{name}={getattr(value, 'pk', value)}")
+        return ", ".join(described)
 
 
 class ContactFilterForm(forms.Form):
+    """The search box, always in view, then the filters, which fold away. The page
+    renders the two parts with their own helpers, inside one <form>."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.search_helper = fields_only_helper(
+            FieldWithButtons(
+                "search",
+                StrictButton(_("Search"), type="submit", css_class="btn-primary"),
+            )
+        )
         self.helper = fields_only_helper(
             Row(
-                *(Column(name, css_class="col-sm-6 col-lg-3") for name in self.fields),
+                *(
+                    Column(name, css_class="col-sm-6 col-lg-3")
+                    for name in self.fields
+                    if name != "search"
+                ),
                 css_class="g-2",
             )
         )
 
 
 class ContactFilter(CommunityAndInterestFilter):
+    search = django_filters.CharFilter(
+        label=_("Search by name, email or phone"),
+        help_text=_(
+            "Type part of a name, email address or phone number. Spaces and dashes in "
+            "phone numbers do not matter."
+        ),
+        method="filter_search",
+        max_length=SEARCH_MAX_LENGTH,
+        widget=forms.TextInput(
+            attrs={"type": "search", "autocomplete": "off", "spellcheck": "false"}
+        ),
+        error_messages={
+            "max_length": _(
+                "Type %(limit_value)d characters or fewer. Part of a name or number is enough."
+            )
+        },
+    )
     event = EventChoiceFilter(
         label=_("Came to"),
         queryset=Event.objects.order_by("-starts_at"),
@@ -84,6 +129,24 @@ class ContactFilter(CommunityAndInterestFilter):
 
     def filter_event(self, queryset, name, value):
         return queryset.attended(value)
+
+    def filter_search(self, queryset, name, value):
+        return queryset.matching(value)
+
+    @property
+    def qs(self):
+        # A search or filter that could not be read finds nobody, rather than everybody:
+        # the page shows the problem beside the field.
+        if self.is_bound and not self.form.is_valid():
+            return self.queryset.none()
+        return super().qs
+
+    def is_searching(self) -> bool:
+        return "search" in self.chosen()
+
+    def is_filtering(self) -> bool:
+        """Whether a filter other than the search is in use, so that they show open."""
+        return bool(set(self.chosen()) - {"search"})
 
 
 class InviteFilterForm(forms.Form):

@@ -12,12 +12,18 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from contacts.models import AgeBand, Attendee, ConsentMethod, ConsentPurpose, Ethnicity
-from engagement.forms import OptionalLabelsMixin
+from contacts.models import (
+    PHONE_CHARACTERS,
+    AgeBand,
+    Attendee,
+    ConsentMethod,
+    ConsentPurpose,
+    Ethnicity,
+)
+from engagement.forms import ModelChoiceField, ModelMultipleChoiceField, OptionalLabelsMixin
 from engagement.models import Community
 from events.models import Event
 
-PHONE_CHARACTERS = re.compile(r"^[0-9 +()\-]+$")
 POSTCODE_DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
 
 
@@ -45,7 +51,7 @@ def fields_only_helper(*layout) -> FormHelper:
     return helper
 
 
-class EventChoiceField(forms.ModelChoiceField):
+class EventChoiceField(ModelChoiceField):
     def label_from_instance(self, event):
         return f"{event.title} ({event.starts_at:%-d %b %Y})"
 
@@ -55,6 +61,8 @@ INTEREST_FIELDS = {
     "wants_focus_group": ConsentPurpose.FOCUS_GROUP,
     "wants_lay_observation": ConsentPurpose.LAY_OBSERVATION,
 }
+# Every choice a person makes on the keep-in-touch form, and what they consent to by it.
+CONSENT_FIELDS = {**INTEREST_FIELDS, "share_demographics": ConsentPurpose.DEMOGRAPHIC_DATA}
 DEMOGRAPHIC_FIELDS = ("communities", "ethnicity", "age_band", "postcode_district")
 
 
@@ -106,7 +114,7 @@ class KeepInTouchForm(OptionalLabelsMixin, forms.Form):
         ),
         required=False,
     )
-    communities = forms.ModelMultipleChoiceField(
+    communities = ModelMultipleChoiceField(
         label=_("Communities you feel part of"),
         queryset=Community.objects.all(),
         required=False,
@@ -201,12 +209,9 @@ class KeepInTouchForm(OptionalLabelsMixin, forms.Form):
         return cleaned
 
     def chosen_purposes(self) -> set[str]:
-        purposes = {
-            purpose for field, purpose in INTEREST_FIELDS.items() if self.cleaned_data.get(field)
+        return {
+            purpose for field, purpose in CONSENT_FIELDS.items() if self.cleaned_data.get(field)
         }
-        if self.cleaned_data.get("share_demographics"):
-            purposes.add(ConsentPurpose.DEMOGRAPHIC_DATA)
-        return purposes
 
 
 class PreferencesForm(forms.Form):

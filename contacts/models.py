@@ -6,13 +6,14 @@ Contacts are the only people whose personal data the product holds. They are kep
 apart from feedback: no table links a contact to anything they said.
 """
 
+import re
 import secrets
 import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,22 @@ from engagement.models import Community
 from events.models import Event
 
 PRIVACY_NOTICE_VERSION = "2026-11.2"
+
+# What a phone number may be written with: digits, spaces, a plus, brackets and dashes.
+PHONE_CHARACTERS = re.compile(r"^[0-9 +()\-]+$")
+UK_INTERNATIONAL_PREFIX = re.compile(r"^(\+|00)44")
+
+
+def phone_digits(phone: str) -> str:
+    """A phone number as digits alone, the form the staff search matches, so that
+    "07700 900 123", "07700-900123" and "(07700) 900123" are all 07700900123. A UK
+    number written with +44 or 0044 is given as it is dialled within the UK, so that
+    "+44 (0)7700 900123" matches too."""
+    compact = re.sub(r"[^0-9+]", "", phone)
+    if UK_INTERNATIONAL_PREFIX.match(compact):
+        national = UK_INTERNATIONAL_PREFIX.sub("", compact)
+        compact = "0" + national.removeprefix("0")
+    return re.sub(r"\D", "", compact)
 
 
 def new_attendee_token() -> str:
@@ -139,6 +156,22 @@ class AttendeeQuerySet(models.QuerySet):
             )
         )
 
+    def matching(self, search: str):
+        """Contacts found by what a Coordinator typed in the search box. Every word must
+        be in the name or the email address, in any case. Something written like a
+        phone number also finds the numbers that contain its digits, however either is
+        spaced or punctuated. Erased contacts hold nothing to find."""
+        words = search.split()
+        if not words:
+            return self
+        found = Q()
+        for word in words:
+            found &= Q(name__icontains=word) | Q(email__icontains=word)
+        digits = phone_digits(search)
+        if digits and PHONE_CHARACTERS.match(search.strip()):
+            found |= Q(phone_digits__contains=digits)
+        return self.not_erased().filter(found)
+
     def find_by_email(self, email: str):
         if not email:
             return None
@@ -151,6 +184,8 @@ class Attendee(models.Model):
     name = models.CharField(_("name"), max_length=200, blank=True)
     email = models.EmailField(_("email address"), max_length=254, blank=True)
     phone = models.CharField(_("phone number"), max_length=30, blank=True)
+    # Kept in step with phone by set_phone(), for the staff search.
+    phone_digits = models.CharField(max_length=30, blank=True, default="", editable=False)
     communities = models.ManyToManyField(
         Community, blank=True, related_name="attendees", verbose_name=_("communities")
     )
@@ -205,6 +240,12 @@ class Attendee(models.Model):
     @property
     def is_erased(self) -> bool:
         return self.erased_at is not None
+
+    def set_phone(self, phone: str) -> None:
+        """Change the phone number, and with it the digits the staff search matches.
+        The caller saves both fields."""
+        self.phone = phone
+        self.phone_digits = phone_digits(phone)
 
     @property
     def erasure_due_at(self) -> datetime | None:

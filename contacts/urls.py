@@ -7,6 +7,7 @@ app_name = "contacts"
 urlpatterns = [
     path("staff/contacts/", staff.contact_list, name="list"),
     path("staff/contacts/new/", staff.contact_create, name="new"),
+    path("staff/contacts/paper-form/", staff.paper_form, name="paper-form"),
     path("staff/contacts/export/", staff.contact_export, name="export"),
     path("staff/contacts/counts/", counts.contact_counts, name="counts"),
     path("staff/contacts/<int:pk>/", staff.contact_detail, name="detail"),

@@ -64,7 +64,9 @@ def user_sync_staff_status(*, user) -> None:
 
 def audit_record(*, request, action: str, subject: str) -> AuditLogEntry:
     """Write who saw or exported personal data. The query string is kept because it
-    says which filters were used, and it never holds personal data on staff pages."""
+    says which filters were used; a contacts search keeps what was searched for, which
+    can be a name or a number, since the log exists to show who looked for whom. Only
+    Administrators read it."""
     return AuditLogEntry.objects.create(
         user=request.user, action=action, subject=subject[:200], path=request.get_full_path()[:500]
     )

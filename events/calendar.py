@@ -33,6 +33,8 @@ def calendar_for_events(events, *, request=None) -> Calendar:
     for event in events:
         url = f"{settings.SITE_URL}{event.get_absolute_url()}"
         entry = CalendarEvent()
+        # From the id, never the address: the address changes with the title and date,
+        # and a calendar app that is sent a new UID shows the event twice.
         entry.add("uid", f"event-{event.pk}@{host}")
         entry.add("dtstamp", now)
         entry.add("last-modified", event.updated_at.astimezone(UTC))

@@ -7,15 +7,19 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from engagement.forms import OptionalLabelsMixin
+from engagement.forms import ModelMultipleChoiceField, OptionalLabelsMixin, id_safe_formfield
 from engagement.roles import staff_users
 from events.models import Debrief, Event, Venue
-from events.selectors import programme_key_questions
+from events.selectors import event_slug_taken, programme_key_questions
 
 DATETIME_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 USUAL_EVENT_LENGTH = timedelta(hours=3)
 UK_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 NEGATIVE_COST_MESSAGE = _("A cost cannot be negative. Enter 0 if there was no cost.")
+SLUG_IN_USE_MESSAGE = _(
+    "Another event already uses this web address. Choose a different one, "
+    "or leave it empty to make one from the title."
+)
 
 
 def person_name(user) -> str:
@@ -94,14 +98,13 @@ class EventForm(OptionalLabelsMixin, forms.ModelForm):
         required=False,
         max_length=120,
         help_text=_(
-            "The end of the public page's address. Leave empty to make one from the title."
+            "The end of the public page's address. Leave it empty to make one from the "
+            "title and date. If you change the title or date, a new one is made, unless "
+            "you type a different one here. Old addresses keep working."
         ),
         error_messages={
             "invalid": _("Use only letters, numbers and hyphens, e.g. brixton-listening-2027."),
-            "unique": _(
-                "Another event already uses this web address. Choose a different one, "
-                "or leave it empty to make one from the title."
-            ),
+            "unique": SLUG_IN_USE_MESSAGE,
         },
     )
     online_link = forms.URLField(
@@ -137,6 +140,7 @@ class EventForm(OptionalLabelsMixin, forms.ModelForm):
             "slug",
             "is_published",
         ]
+        formfield_callback = id_safe_formfield
         widgets = {
             "format": forms.RadioSelect,
             "public_description": forms.Textarea(attrs={"rows": 4}),
@@ -191,6 +195,13 @@ class EventForm(OptionalLabelsMixin, forms.ModelForm):
             ),
             FormSection("agenda", css_id="team", heading=_("For the team")),
         )
+
+    def clean_slug(self):
+        # An old address of another event still redirects to it, so it is in use too.
+        slug = self.cleaned_data["slug"]
+        if slug and event_slug_taken(slug=slug, event=self.instance):
+            raise forms.ValidationError(SLUG_IN_USE_MESSAGE)
+        return slug
 
     def clean(self):
         cleaned = super().clean()
@@ -252,7 +263,7 @@ class EventHeldForm(OptionalLabelsMixin, forms.ModelForm):
         required=False,
         help_text=_("Leave empty if it finished on time."),
     )
-    key_questions_covered = forms.ModelMultipleChoiceField(
+    key_questions_covered = ModelMultipleChoiceField(
         label=_("Which key questions were discussed?"),
         queryset=None,
         required=False,
@@ -276,6 +287,7 @@ class EventHeldForm(OptionalLabelsMixin, forms.ModelForm):
             "other_cost",
         ]
         widgets = {"officers_attending": forms.CheckboxSelectMultiple}
+        formfield_callback = id_safe_formfield
         error_messages = {
             "other_officers_count": {
                 "min_value": _("The number of officers cannot be negative."),

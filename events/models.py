@@ -129,6 +129,10 @@ class EventQuerySet(models.QuerySet):
     def for_public_page(self):
         return self.published().select_related("venue", "focus_community")
 
+    def formerly_at(self, slug: str):
+        """Events whose public address was once `slug`, before their title or date changed."""
+        return self.filter(old_addresses__slug=slug)
+
     def for_calendar_feed(self, now=None):
         """Published events for calendar apps. Recent past events stay in the feed, so
         that calendar apps keep them and show them as held."""
@@ -375,6 +379,25 @@ class Event(models.Model):
         """The full address of the event's feedback form, for posters and QR codes."""
         path = reverse("give-feedback-event", kwargs={"token": self.feedback_token})
         return f"{settings.SITE_URL}{path}"
+
+
+class EventAddress(models.Model):
+    """An address an event's public page had before its title or date changed. It
+    answers with a permanent redirect to the current one, so that links people shared
+    and calendar entries keep working. No current or old address is used twice
+    (events.services.event_unique_slug)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="old_addresses")
+    slug = models.SlugField(_("old web address"), max_length=120, unique=True)
+    replaced_at = models.DateTimeField(_("replaced"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-replaced_at"]
+        verbose_name = _("old event address")
+        verbose_name_plural = _("old event addresses")
+
+    def __str__(self):
+        return self.slug
 
 
 class Debrief(models.Model):

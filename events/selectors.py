@@ -1,7 +1,18 @@
 """Reads about an event that reach past the event itself: its programme's key
-questions and the people who attended."""
+questions, the people who attended and the addresses it had."""
 
-from events.models import Event
+from events.models import Event, EventAddress
+
+
+def event_slug_taken(*, slug: str, event: Event | None = None) -> bool:
+    """Whether another event has this public address now or had it before. An event's
+    own old addresses are free for it to take back."""
+    current = Event.objects.filter(slug=slug)
+    old = EventAddress.objects.filter(slug=slug)
+    if event is not None and event.pk is not None:
+        current = current.exclude(pk=event.pk)
+        old = old.exclude(event=event)
+    return current.exists() or old.exists()
 
 
 def programme_key_questions(*, programme):

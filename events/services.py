@@ -4,20 +4,42 @@ from decimal import Decimal
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from engagement.models import Community, Programme
-from events.models import Debrief, Event, Venue
+from events.models import Debrief, Event, EventAddress, Venue
+from events.selectors import event_slug_taken
 
 
-def event_unique_slug(*, title: str, starts_at) -> str:
-    """A readable slug from the title and date, with a number added if it is taken."""
-    base = slugify(f"{title} {starts_at:%Y-%m-%d}")[:100].strip("-") or "event"
+def event_unique_slug(*, title: str, starts_at: datetime, event: Event | None = None) -> str:
+    """A readable slug from the title and the local date, with a number added if
+    another event has it now or had it before. `event` may reuse its own old ones."""
+    day = timezone.localdate(starts_at)
+    base = slugify(f"{title} {day:%Y-%m-%d}")[:100].strip("-") or "event"
     slug, number = base, 2
-    while Event.objects.filter(slug=slug).exists():
+    while event_slug_taken(slug=slug, event=event):
         slug = f"{base}-{number}"
         number += 1
     return slug
+
+
+@transaction.atomic
+def event_readdress(*, event: Event) -> None:
+    """Keep the public address of an event right, before its changes are saved. A new
+    title or date gives it a new address made from them, unless a different one was
+    chosen in the same change, and the address it had before then redirects to the new
+    one. What is stored is read again, because a model form has already changed the
+    event in memory."""
+    stored = Event.objects.select_for_update().only("slug", "title", "starts_at").get(pk=event.pk)
+    same_day = timezone.localdate(event.starts_at) == timezone.localdate(stored.starts_at)
+    moved = event.title != stored.title or not same_day
+    if not event.slug or (moved and event.slug == stored.slug):
+        event.slug = event_unique_slug(title=event.title, starts_at=event.starts_at, event=event)
+    if event.slug != stored.slug:
+        # An event moved back to an address it had before makes it current again.
+        EventAddress.objects.filter(event=event, slug=event.slug).delete()
+        EventAddress.objects.create(event=event, slug=stored.slug)
 
 
 @dataclass(frozen=True)
@@ -59,10 +81,11 @@ def event_create(*, details: EventDetails, by: AbstractBaseUser) -> Event:
 
 @transaction.atomic
 def event_update(*, event: Event, details: EventDetails) -> Event:
+    """Replace what is planned about an event. Its public address follows a new title
+    or date, and the old address keeps working (event_readdress)."""
     for name, value in details.as_dict().items():
         setattr(event, name, value)
-    if not event.slug:
-        event.slug = event_unique_slug(title=event.title, starts_at=event.starts_at)
+    event_readdress(event=event)
     event.save()
     return event
 

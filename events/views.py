@@ -260,8 +260,17 @@ def public_event_list(request):
     return render(request, "events/public_list.html", {"events": events})
 
 
+def _to_current_address(slug, url_name):
+    """A published event asked for at an address it had before its title or date
+    changed moves there for good; anything else is not found."""
+    event = get_object_or_404(Event.objects.published().formerly_at(slug).only("slug"))
+    return redirect(url_name, slug=event.slug, permanent=True)
+
+
 def public_event_detail(request, slug):
-    event = get_object_or_404(Event.objects.for_public_page(), slug=slug)
+    event = Event.objects.for_public_page().filter(slug=slug).first()
+    if event is None:
+        return _to_current_address(slug, "events:public-detail")
     return render(request, "events/public_detail.html", {"event": event})
 
 
@@ -279,5 +288,7 @@ def public_calendar(request):
 
 
 def public_event_calendar(request, slug):
-    event = get_object_or_404(Event.objects.for_public_page(), slug=slug)
+    event = Event.objects.for_public_page().filter(slug=slug).first()
+    if event is None:
+        return _to_current_address(slug, "events:public-event-calendar")
     return _calendar_response(calendar_for_events([event], request=request), f"{event.slug}.ics")

@@ -63,9 +63,12 @@ def attendee_update(
     details = {"name": name, "email": email, "phone": phone, **demographics}
     changed = [field for field, value in details.items() if getattr(attendee, field) != value]
     for field in changed:
-        setattr(attendee, field, details[field])
+        if field == "phone":
+            attendee.set_phone(phone)
+        else:
+            setattr(attendee, field, details[field])
     if changed:
-        attendee.save(update_fields=changed)
+        attendee.save(update_fields=changed + (["phone_digits"] if "phone" in changed else []))
     if communities is not None:
         communities = list(communities)
         if {community.pk for community in communities} != set(
@@ -161,7 +164,7 @@ def attendee_erase(
     attendee.communities.clear()
     attendee.name = ""
     attendee.email = ""
-    attendee.phone = ""
+    attendee.set_phone("")
     attendee.ethnicity = ""
     attendee.age_band = ""
     attendee.postcode_district = ""

@@ -56,17 +56,13 @@ def _attendee_save(
     """Create the contact, or update the one given, with one consent record per choice.
     Consent to email updates is live only if the address has been confirmed."""
     if attendee is None:
-        attendee = Attendee.objects.create(
-            name=name,
-            email=email,
-            phone=phone,
-            source=method,
-            entered_by=recorded_by,
-        )
+        attendee = Attendee(name=name, email=email, source=method, entered_by=recorded_by)
+        attendee.set_phone(phone)
+        attendee.save()
     else:
         attendee.name = name or attendee.name
-        attendee.phone = phone or attendee.phone
-        attendee.save(update_fields=["name", "phone"])
+        attendee.set_phone(phone or attendee.phone)
+        attendee.save(update_fields=["name", "phone", "phone_digits"])
         attendee_record_activity(attendee=attendee)
 
     for purpose in purposes:

@@ -9,3 +9,8 @@ register = template.Library()
 @register.inclusion_tag("contacts/includes/event_invite_button.html")
 def event_invite_button(event):
     return {"event": event, "invitable": event.can_take_invitations()}
+
+
+@register.inclusion_tag("contacts/includes/keep_in_touch_paper_form_button.html")
+def keep_in_touch_paper_form_button():
+    return {}

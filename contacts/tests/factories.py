@@ -12,6 +12,7 @@ from contacts.models import (
     OutboxMessage,
     PendingSignUp,
 )
+from contacts.models import phone_digits as digits_of
 from events.tests.factories import EventFactory
 
 
@@ -53,6 +54,7 @@ class AttendeeFactory(factory.django.DjangoModelFactory):
     name = factory.Faker("name", locale="en_GB")
     email = factory.Sequence(lambda n: f"contact{n}@example.org")
     phone = ""
+    phone_digits = factory.LazyAttribute(lambda attendee: digits_of(attendee.phone))
     source = ConsentMethod.ONLINE
 
     class Params:

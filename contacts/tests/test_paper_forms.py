@@ -1,9 +1,15 @@
-"""Officers typing in a paper keep-in-touch form, or details given to them in person."""
+"""The paper keep-in-touch form: printing it blank, and officers typing in a filled-in
+one, or details given to them in person."""
+
+from pathlib import Path
 
 import pytest
+from django import forms
+from django.contrib.staticfiles import finders
 from django.urls import reverse
+from django.utils.html import escape
 
-from contacts.forms import KeepInTouchForm
+from contacts.forms import CONSENT_FIELDS, KeepInTouchForm
 from contacts.models import (
     PRIVACY_NOTICE_VERSION,
     Attendee,
@@ -16,6 +22,7 @@ from contacts.tests.factories import AttendeeFactory
 from contacts.tests.helpers import audit_entries
 from engagement.models import AuditLogEntry
 from engagement.tests.factories import CommunityFactory
+from events.tests.factories import EventFactory
 
 EMAIL_UPDATES = ConsentPurpose.EMAIL_UPDATES
 
@@ -136,3 +143,128 @@ def test_a_paper_form_from_someone_already_known_updates_their_record(coordinato
     assert Attendee.objects.count() == 1
     assert EMAIL_UPDATES in known.live_consent_purposes()
     assert "already a contact" in response.content.decode()
+
+
+# The keep-in-touch form to print ----------------------------------------------------
+
+
+def printed_questions(response) -> list:
+    return [question for section in response.context["sections"] for question in section.questions]
+
+
+def printed_choices(question) -> list[str]:
+    """The choices as the entry screen words them: "Asian: Bangladeshi"."""
+    return [
+        f"{group.heading}: {choice}" if group.heading else choice
+        for group in question.groups
+        for choice in group.choices
+    ]
+
+
+@pytest.mark.django_db
+def test_the_printed_form_asks_what_the_entry_screen_types_in_in_the_same_order(
+    coordinator_client,
+):
+    CommunityFactory(name="Somali community")
+    CommunityFactory(name="Young people (16–24)")
+    printed = coordinator_client.get(reverse("contacts:paper-form"))
+    entry = coordinator_client.get(reverse("contacts:new"))
+    entry_form, entry_page = entry.context["form"], entry.content.decode()
+
+    # The officer's own question (how the details were given) is not for the person.
+    asked = [name for name in entry_form.fields if name != "method"]
+    on_screen = sorted(asked, key=lambda name: entry_page.index(f'name="{name}"'))
+    questions = printed_questions(printed)
+    assert [question.name for question in questions] == on_screen
+
+    for question in questions:
+        field = entry_form.fields[question.name]
+        if isinstance(field, forms.BooleanField):
+            assert question.kind == "tick"
+        elif isinstance(field, forms.ChoiceField):
+            labels = [str(label) for value, label in field.choices if value != ""]
+            assert [choice.lower() for choice in printed_choices(question)] == [
+                label.lower() for label in labels
+            ], question.name
+        else:
+            assert question.kind == "write"
+
+
+@pytest.mark.django_db
+def test_the_printed_form_has_a_tick_box_for_every_consent_purpose_and_the_notice_version(
+    coordinator_client,
+):
+    page = coordinator_client.get(reverse("contacts:paper-form")).content.decode()
+    assert set(CONSENT_FIELDS.values()) == set(ConsentPurpose)
+    for field in CONSENT_FIELDS:
+        label = escape(KeepInTouchForm.base_fields[field].label)
+        assert f'<span class="box" aria-hidden="true"></span><span>{label}</span>' in page
+    # The version the entry screen records choices against, and the online form shows.
+    assert f"Privacy notice version {PRIVACY_NOTICE_VERSION}." in page
+    entry = coordinator_client.get(reverse("contacts:new")).content.decode()
+    assert f"privacy notice version {PRIVACY_NOTICE_VERSION}" in entry
+    assert "keeps the details you give here only to do what you asked" in page
+    assert "We keep your details apart from all feedback." in page
+    assert "By signing, you agree to what you ticked on this form." in page
+    assert ">Signature<" in page and ">Date<" in page
+
+
+@pytest.mark.django_db
+def test_the_printed_form_lists_the_ons_ethnic_groups_ages_and_communities(coordinator_client):
+    CommunityFactory(name="Somali community")
+    page = coordinator_client.get(reverse("contacts:paper-form")).content.decode()
+    for heading in ("Asian:", "Black:", "Mixed:", "White:", "Other ethnic group:"):
+        assert f'<span class="group-heading">{heading}</span>' in page
+    for choice in (
+        "Bangladeshi",
+        "Any other Black, Black British or Caribbean background",
+        "White and Black Caribbean",
+        "English, Welsh, Scottish, Northern Irish or British",
+        "Gypsy or Irish Traveller",
+        "Arab",
+        "Prefer not to say",
+        "18 to 24",
+        "75 or over",
+        "Somali community",
+    ):
+        assert f'<span class="box" aria-hidden="true"></span>{escape(choice)}</li>' in page, choice
+
+
+@pytest.mark.django_db
+def test_the_printed_form_holds_no_personal_data_and_is_not_audited(coordinator_client):
+    AttendeeFactory(name="Amina Khan", email="amina@example.org", phone="07700 900123")
+    response = coordinator_client.get(reverse("contacts:paper-form"))
+    page = response.content.decode()
+    for personal in ("Amina", "amina@", "07700 900123"):
+        assert personal not in page
+    assert not AuditLogEntry.objects.exists()
+    assert "css/keep-in-touch-paper-form.css" in page
+    assert "<script" not in page
+    stylesheet = Path(finders.find("css/keep-in-touch-paper-form.css")).read_text()
+    assert "@page { size: A4 portrait;" in stylesheet
+    assert "@media print" in stylesheet
+
+
+@pytest.mark.django_db
+def test_the_printed_form_is_linked_from_the_contacts_list_and_the_event_hub(
+    coordinator_client, client, leader
+):
+    paper_form = reverse("contacts:paper-form")
+    event = EventFactory()
+    assert paper_form in coordinator_client.get(reverse("contacts:list")).content.decode()
+    assert paper_form in coordinator_client.get(event.get_staff_url()).content.decode()
+    client.force_login(leader)
+    assert paper_form not in client.get(event.get_staff_url()).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", ["contacts:new", "keep-in-touch"])
+def test_a_community_id_too_big_for_the_database_is_an_invalid_choice(
+    client, coordinator, url_name
+):
+    client.force_login(coordinator)
+    data = paper_form(share_demographics="on", communities=[str(2**70)])
+    response = client.post(reverse(url_name), data)
+    assert response.status_code == 200
+    assert "communities" in response.context["form"].errors
+    assert not Attendee.objects.exists()

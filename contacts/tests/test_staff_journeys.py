@@ -51,6 +51,7 @@ def test_the_contact_pages_are_accessible(
         reverse("contacts:detail", args=[amina.pk]),
         reverse("contacts:edit", args=[amina.pk]),
         reverse("contacts:new"),
+        reverse("contacts:paper-form"),
         reverse("contacts:counts"),
         reverse("contacts:invite", args=[event.pk]),
         reverse("contacts:outbox"),

@@ -27,6 +27,7 @@ from contacts.models import (
     ConsentRecord,
     ContactStatus,
 )
+from contacts.paper_form import paper_keep_in_touch_form
 from contacts.selectors import contact_row, contacts_for_list
 from contacts.services.consent import consent_withdraw
 from contacts.services.invitations import attendance_record
@@ -66,7 +67,8 @@ def contact_list(request):
             "filter": contact_filter,
             "page": page,
             "rows": [contact_row(attendee) for attendee in page.object_list],
-            "filters_in_use": bool(contact_filter.describe()),
+            "searching": contact_filter.is_searching(),
+            "filters_in_use": contact_filter.is_filtering(),
             "can_add": can(request.user, Capability.MANAGE_EVENTS),
         },
     )
@@ -252,6 +254,18 @@ def contact_create(request):
         request,
         "contacts/staff_new.html",
         {"form": form, "notice_version": PRIVACY_NOTICE_VERSION},
+    )
+
+
+@require_safe
+@capability_required(Capability.MANAGE_EVENTS)
+def paper_form(request):
+    """The keep-in-touch form to print, with the questions the screen above types in.
+    It is blank, so it shows no personal data and is not written to the audit log."""
+    return render(
+        request,
+        "contacts/paper_form.html",
+        {"sections": paper_keep_in_touch_form(), "notice_version": PRIVACY_NOTICE_VERSION},
     )
 
 

@@ -1,5 +1,6 @@
-"""One factory per events model: Venue, Event and Debrief. The key questions an event
-covered belong to the feedback app, whose factories are in feedback/tests/factories.py."""
+"""One factory per events model: Venue, Event, EventAddress and Debrief. The key
+questions an event covered belong to the feedback app, whose factories are in
+feedback/tests/factories.py."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -8,7 +9,7 @@ import factory
 from django.utils import timezone
 
 from engagement.tests.factories import CommunityFactory, ProgrammeFactory
-from events.models import Debrief, Event, Venue
+from events.models import Debrief, Event, EventAddress, Venue
 
 
 def whole_minutes_from_now(**offset):
@@ -65,6 +66,16 @@ class EventFactory(factory.django.DjangoModelFactory):
     def officers_attending(event, create, extracted, **kwargs):
         if create and extracted:
             event.officers_attending.set(extracted)
+
+
+class EventAddressFactory(factory.django.DjangoModelFactory):
+    """An address the event's public page had before its title or date changed."""
+
+    class Meta:
+        model = EventAddress
+
+    event = factory.SubFactory(EventFactory)
+    slug = factory.Sequence(lambda n: f"old-listening-event-{n}")
 
 
 class DebriefFactory(factory.django.DjangoModelFactory):

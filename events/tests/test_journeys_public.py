@@ -10,9 +10,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from engagement.tests.factories import ProgrammeFactory
 from events.models import Event, Venue
+from events.services import EventDetails, event_create
 from events.tests.factories import EventFactory, VenueFactory
-from events.tests.helpers import SMALL_PHONE, fact
+from events.tests.helpers import SMALL_PHONE, fact, local
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -150,3 +152,61 @@ def test_public_events_work_without_javascript(live_server, browser):
         expect(page).to_have_url(f"{live_server.url}/events/")
     finally:
         context.close()
+
+
+def test_a_link_to_an_event_that_moved_opens_it_at_its_new_address(
+    live_server, browser, page, sign_in, axe_check, coordinator
+):
+    starts = (timezone.localtime() + timedelta(days=20)).replace(
+        hour=18, minute=30, second=0, microsecond=0
+    )
+    event = event_create(
+        details=EventDetails(
+            programme=ProgrammeFactory(),
+            title="Moss Side listening event",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            venue=VenueFactory(),
+            is_published=True,
+        ),
+        by=coordinator,
+    )
+    shared_link = f"{live_server.url}{event.get_absolute_url()}"
+
+    # The Coordinator moves it five days earlier.
+    sign_in(page, coordinator.username)
+    page.wait_for_url("**/staff/**")
+    page.goto(f"{live_server.url}{event.get_staff_url()}edit/")
+    moved_to = starts - timedelta(days=5)
+    page.get_by_label("Starts").fill(local(moved_to))
+    page.get_by_label("Ends").fill(local(moved_to + timedelta(hours=2)))
+    page.get_by_role("button", name="Save event").click()
+    expect(page.locator(".messages")).to_contain_text("Your changes are saved.")
+    event.refresh_from_db()
+    new_address = f"/events/moss-side-listening-event-{moved_to:%Y-%m-%d}/"
+    assert event.get_absolute_url() == new_address
+
+    # Someone opens the link they were sent before, on a phone, without JavaScript.
+    context = browser.new_context(viewport=SMALL_PHONE, java_script_enabled=False)
+    try:
+        visitor = context.new_page()
+        response = visitor.goto(shared_link)
+        assert response.status == 200
+        assert response.request.redirected_from.url == shared_link
+        expect(visitor).to_have_url(f"{live_server.url}{new_address}")
+        expect(visitor.get_by_role("heading", level=1)).to_have_text("Moss Side listening event")
+        expect(fact(visitor, "When")).to_contain_text(
+            f"{moved_to:%A} {moved_to.day} {moved_to:%B %Y}"
+        )
+        expect(visitor.get_by_role("link", name="Add to my calendar")).to_have_attribute(
+            "href", f"{new_address}calendar.ics"
+        )
+    finally:
+        context.close()
+
+    # Axe needs JavaScript, so the page is checked in the Coordinator's browser.
+    page.set_viewport_size(SMALL_PHONE)
+    page.goto(shared_link)
+    expect(page).to_have_url(f"{live_server.url}{new_address}")
+    axe_check(page, "a moved event's page, reached by its old address")
+    assert page.evaluate("document.documentElement.scrollWidth") <= SMALL_PHONE["width"]

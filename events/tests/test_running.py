@@ -187,3 +187,17 @@ def test_the_held_form_itself_refuses_an_event_that_cannot_be_marked_held(progra
     form = EventHeldForm(held_form_data(event), instance=event)
     assert not form.is_valid()
     assert form.non_field_errors() == ["This event has not started yet."]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["officers_attending", "key_questions_covered"])
+def test_an_id_too_big_for_the_database_is_an_invalid_choice_not_a_server_error(
+    coordinator_client, programme, field
+):
+    event = EventFactory(past=True, programme=programme)
+    data = held_form_data(event, **{field: [str(2**70)]})
+    response = coordinator_client.post(reverse("events:mark-held", args=[event.pk]), data)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    event.refresh_from_db()
+    assert event.status == Event.Status.PLANNED
