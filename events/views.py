@@ -42,10 +42,6 @@ EVENTS_PER_PAGE = 25
 def event_list(request):
     event_filter = EventFilter(request.GET, queryset=Event.objects.for_staff_list().with_costs())
     page = Paginator(event_filter.qs, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
-    query_without_page = request.GET.copy()
-    query_without_page.pop("page", None)
-    query_without_when = query_without_page.copy()
-    query_without_when.pop("when", None)
     return render(
         request,
         "events/event_list.html",
@@ -54,8 +50,6 @@ def event_list(request):
             "page": page,
             "when": event_filter.form.cleaned_data.get("when") or EventFilter.When.UPCOMING,
             "when_choices": EventFilter.WHEN_CHOICES,
-            "query_without_page": query_without_page.urlencode(),
-            "query_without_when": query_without_when.urlencode(),
             "can_manage": can(request.user, Capability.MANAGE_EVENTS),
         },
     )

@@ -7,18 +7,6 @@ from contacts.tests.factories import AttendeeFactory
 
 
 @pytest.fixture
-def coordinator_client(client, coordinator):
-    client.force_login(coordinator)
-    return client
-
-
-@pytest.fixture
-def administrator_client(client, administrator):
-    client.force_login(administrator)
-    return client
-
-
-@pytest.fixture
 def ada(db):
     """A contact whose paper form an officer typed in: she gets email updates and
     might join the focus group."""
