@@ -116,7 +116,7 @@ class KeepInTouchForm(OptionalLabelsMixin, forms.Form):
     )
     communities = ModelMultipleChoiceField(
         label=_("Communities you feel part of"),
-        queryset=Community.objects.all(),
+        queryset=Community.objects.approved(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from engagement.models import Community, Department, Programme
-from engagement.services import user_sync_staff_status
+from engagement.services import communities_approve, user_sync_staff_status
 
 
 @admin.register(Programme)
@@ -17,7 +17,16 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 @admin.register(Community)
 class CommunityAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_approved", "proposed_by", "proposed_at"]
+    list_filter = ["is_approved"]
     search_fields = ["name"]
+    readonly_fields = ["proposed_by", "proposed_at"]
+    actions = ["approve"]
+
+    @admin.action(description="Approve the selected communities")
+    def approve(self, request, queryset):
+        approved = communities_approve(communities=queryset)
+        self.message_user(request, f"{approved} approved.")
 
 
 @admin.register(Department)

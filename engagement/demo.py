@@ -17,7 +17,8 @@ DEMO_USERS = [
 ]
 
 COMMUNITIES = [
-    ("Black African communities", "Including Somali, Nigerian, Ghanaian and Eritrean residents."),
+    ("Black African communities", "Including Nigerian, Ghanaian and Eritrean residents."),
+    ("Somali communities", "Somali residents, many of them families who came in the 1990s."),
     ("Black Caribbean communities", "Including Windrush-generation families and their children."),
     ("Young people (16–24)", "Young people from every background across the force area."),
     ("South Asian Muslim communities", "Including Pakistani and Bangladeshi heritage residents."),

@@ -32,11 +32,38 @@ class Programme(models.Model):
         return self.name
 
 
+class CommunityQuerySet(models.QuerySet):
+    def approved(self):
+        """The communities offered to the public on forms."""
+        return self.filter(is_approved=True)
+
+    def awaiting_approval(self):
+        return self.filter(is_approved=False)
+
+
 class Community(models.Model):
-    """A community an event can focus on, as the community describes itself."""
+    """A community an event can focus on, as the community describes itself.
+    Coordinators may propose one; an Administrator approves it before it is offered on
+    public forms."""
 
     name = models.CharField(_("name"), max_length=150, unique=True)
     description = models.TextField(_("description"), blank=True)
+    is_approved = models.BooleanField(
+        _("approved"),
+        default=True,
+        help_text=_("Approved communities are offered on public forms."),
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    proposed_at = models.DateTimeField(_("proposed"), null=True, blank=True)
+
+    objects = CommunityQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

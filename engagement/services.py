@@ -1,8 +1,9 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils import timezone
 
-from engagement.models import AuditLogEntry
+from engagement.models import AuditLogEntry, Community
 from engagement.roles import MODEL_PERMISSIONS_BY_ROLE, Role, roles_use_admin_site
 
 
@@ -70,3 +71,23 @@ def audit_record(*, request, action: str, subject: str) -> AuditLogEntry:
     return AuditLogEntry.objects.create(
         user=request.user, action=action, subject=subject[:200], path=request.get_full_path()[:500]
     )
+
+
+@transaction.atomic
+def community_propose(*, name: str, by) -> Community:
+    """A Coordinator names a community that is not in the list. One with the same name,
+    in any letter case, is used instead of making a second. A new one waits for an
+    Administrator before the public sees it on forms."""
+    name = " ".join(name.split())
+    existing = Community.objects.filter(name__iexact=name).first()
+    if existing is not None:
+        return existing
+    return Community.objects.create(
+        name=name, is_approved=False, proposed_by=by, proposed_at=timezone.now()
+    )
+
+
+def communities_approve(*, communities) -> int:
+    return Community.objects.filter(
+        pk__in=[community.pk for community in communities], is_approved=False
+    ).update(is_approved=True)

@@ -36,7 +36,7 @@ from engagement.celery import app as celery_app
 from engagement.clients import client_address
 from engagement.forms import SignInForm, TwoFactorCodeForm, UnlockForm
 from engagement.health import health_details
-from engagement.models import AuditLogEntry, Programme
+from engagement.models import AuditLogEntry, Community, Programme
 from engagement.roles import (
     Capability,
     Role,
@@ -64,6 +64,11 @@ def staff_home(request):
             "role_labels": sorted(Role(role).label for role in roles_of(user)),
             "programmes": Programme.objects.active(),
             "can_administer": can(user, Capability.ADMINISTER),
+            "communities_waiting": (
+                Community.objects.awaiting_approval().count()
+                if can(user, Capability.ADMINISTER)
+                else 0
+            ),
         },
     )
 

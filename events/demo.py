@@ -94,6 +94,7 @@ VENUES = [
 
 TITLES = {
     "Black African communities": "Listening event with Black African communities",
+    "Somali communities": "Somali community listening event",
     "Black Caribbean communities": "Community conversation: Black Caribbean communities",
     "Young people (16–24)": "Youth voice: young people and the police",
     "South Asian Muslim communities": "Community conversation at the mosque",

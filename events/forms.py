@@ -91,6 +91,12 @@ def cost_field(label):
     )
 
 
+def community_name_for_staff(community) -> str:
+    if community.is_approved:
+        return community.name
+    return str(_("%(name)s (waiting for approval)") % {"name": community.name})
+
+
 class EventForm(OptionalLabelsMixin, forms.ModelForm):
     sometimes_required_fields = ("venue", "online_link")
     slug = forms.SlugField(
@@ -120,6 +126,16 @@ class EventForm(OptionalLabelsMixin, forms.ModelForm):
         _("Ends"),
         required=False,
         help_text=_("Leave empty for the usual three hours."),
+    )
+    proposed_community = forms.CharField(
+        label=_("Or a community that is not in the list"),
+        required=False,
+        max_length=150,
+        help_text=_(
+            "Name it as the community describes itself. An administrator checks it before "
+            "it is offered on public forms."
+        ),
+        error_messages={"max_length": _("Keep the name to 150 characters or fewer.")},
     )
 
     class Meta:
@@ -154,6 +170,7 @@ class EventForm(OptionalLabelsMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["focus_community"].empty_label = _("Open to all")
+        self.fields["focus_community"].label_from_instance = community_name_for_staff
         venues = Venue.objects.in_use()
         if self.instance.venue_id:
             venues = Venue.objects.filter(pk=self.instance.venue_id) | venues
@@ -168,6 +185,7 @@ class EventForm(OptionalLabelsMixin, forms.ModelForm):
                 "programme",
                 "title",
                 "focus_community",
+                "proposed_community",
                 "age_group",
                 "lead_organiser",
                 css_id="about",
@@ -205,6 +223,11 @@ class EventForm(OptionalLabelsMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("focus_community") and cleaned.get("proposed_community", "").strip():
+            self.add_error(
+                "proposed_community",
+                _("Choose a community from the list or name a new one, not both."),
+            )
         starts_at = cleaned.get("starts_at")
         ends_at = cleaned.get("ends_at")
         if starts_at and not ends_at and "ends_at" not in self.errors:

@@ -1,4 +1,4 @@
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from engagement.models import Community, Programme
+from engagement.services import community_propose
 from events.models import Debrief, Event, EventAddress, Venue
 from events.selectors import event_slug_taken
 
@@ -68,8 +69,16 @@ class EventDetails:
 
 
 @transaction.atomic
-def event_create(*, details: EventDetails, by: AbstractBaseUser) -> Event:
-    """Plan a new event. Whoever plans it leads it, unless someone else is named."""
+def event_create(
+    *, details: EventDetails, by: AbstractBaseUser, proposed_community: str = ""
+) -> Event:
+    """Plan a new event. Whoever plans it leads it, unless someone else is named. A
+    community that is not in the list yet is proposed for an Administrator to approve,
+    and the event focuses on it meanwhile."""
+    if proposed_community.strip():
+        details = replace(
+            details, focus_community=community_propose(name=proposed_community, by=by)
+        )
     event = Event(**details.as_dict())
     if not event.slug:
         event.slug = event_unique_slug(title=event.title, starts_at=event.starts_at)
@@ -80,9 +89,20 @@ def event_create(*, details: EventDetails, by: AbstractBaseUser) -> Event:
 
 
 @transaction.atomic
-def event_update(*, event: Event, details: EventDetails) -> Event:
+def event_update(
+    *,
+    event: Event,
+    details: EventDetails,
+    by: AbstractBaseUser | None = None,
+    proposed_community: str = "",
+) -> Event:
     """Replace what is planned about an event. Its public address follows a new title
-    or date, and the old address keeps working (event_readdress)."""
+    or date, and the old address keeps working (event_readdress). A community not in
+    the list yet is proposed, as when planning."""
+    if proposed_community.strip():
+        details = replace(
+            details, focus_community=community_propose(name=proposed_community, by=by)
+        )
     for name, value in details.as_dict().items():
         setattr(event, name, value)
     event_readdress(event=event)

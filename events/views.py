@@ -80,7 +80,11 @@ def event_create_view(request):
     initial = {"programme": Programme.objects.active().first(), "lead_organiser": request.user}
     form = EventForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        event = event_create(details=EventDetails(**form.cleaned_data), by=request.user)
+        data = dict(form.cleaned_data)
+        proposed = data.pop("proposed_community")
+        event = event_create(
+            details=EventDetails(**data), by=request.user, proposed_community=proposed
+        )
         messages.success(request, _("The event is saved."))
         return redirect(event.get_staff_url())
     return render(request, "events/event_form.html", {"form": form, "event": None})
@@ -91,7 +95,11 @@ def event_edit(request, pk):
     event = get_event_for(request, pk, capability=Capability.MANAGE_EVENTS)
     form = EventForm(request.POST if request.method == "POST" else None, instance=event)
     if request.method == "POST" and form.is_valid():
-        event_update(event=event, details=EventDetails(**form.cleaned_data))
+        data = dict(form.cleaned_data)
+        proposed = data.pop("proposed_community")
+        event_update(
+            event=event, details=EventDetails(**data), by=request.user, proposed_community=proposed
+        )
         messages.success(request, _("Your changes are saved."))
         return redirect(event.get_staff_url())
     return render(request, "events/event_form.html", {"form": form, "event": event})

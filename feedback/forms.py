@@ -58,7 +58,7 @@ class CommunityField(ModelChoiceField):
 
     def __init__(self, **kwargs):
         super().__init__(
-            queryset=Community.objects.all(),
+            queryset=Community.objects.approved(),
             label=_("Which community do you feel part of? (optional)"),
             required=False,
             empty_label=_("I would rather not say"),
