@@ -2,6 +2,7 @@
 signed-in client per role, real-service guards, and Chromium with an axe-core check for
 browser journeys."""
 
+import gzip
 import io
 import os
 import re
@@ -343,6 +344,48 @@ def axe_check():
             )
 
     return check
+
+
+class ColdVisit:
+    """One page opened in a fresh browser context, as on a phone that has never been to
+    the site, with every request and response it made."""
+
+    def __init__(self, context, url: str):
+        self.requested, self.scripts, self.responses = [], [], []
+        self.page = context.new_page()
+        self.page.on("request", self._record_request)
+        self.page.on("response", lambda response: self.responses.append(response))
+        self.response = self.page.goto(url)
+        self.page.wait_for_load_state("networkidle")
+
+    def _record_request(self, request):
+        self.requested.append(request.url)
+        if request.resource_type == "script":
+            self.scripts.append(request.url)
+
+    def compressed_sizes(self) -> dict[str, int]:
+        """What each response weighs gzip-compressed, as a phone on a poor connection
+        would download it."""
+        sizes = {}
+        for answer in self.responses:
+            body = answer.body() if 200 <= answer.status < 300 else b""
+            sizes[answer.url] = len(gzip.compress(body, compresslevel=6))
+        return sizes
+
+
+@pytest.fixture
+def cold_visit(browser):
+    """Open a page with a cold cache at 320 px: `visit = cold_visit(url)`."""
+    contexts = []
+
+    def visit(url: str, viewport=None):
+        context = browser.new_context(viewport=viewport or {"width": 320, "height": 640})
+        contexts.append(context)
+        return ColdVisit(context, url)
+
+    yield visit
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 nothing from another origin, and working without JavaScript. Every page is checked
 with axe-core against WCAG 2.2 AA."""
 
-import gzip
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -61,61 +60,43 @@ def public_events():
 
 
 def test_public_events_page_on_a_small_phone_is_accessible_light_and_script_free(
-    live_server, browser, axe_check
+    live_server, cold_visit, axe_check
 ):
     public_events()
-    context = browser.new_context(viewport=SMALL_PHONE)  # a new context: a cold cache
-    responses, requested, scripts = [], [], []
-    try:
-        page = context.new_page()
-        page.on("request", lambda request: requested.append(request.url))
-        page.on("response", lambda response: responses.append(response))
-        page.on(
-            "request",
-            lambda request: (
-                scripts.append(request.url) if request.resource_type == "script" else None
-            ),
-        )
-        response = page.goto(f"{live_server.url}/events/")
-        page.wait_for_load_state("networkidle")
-        assert response.status == 200
+    visit = cold_visit(f"{live_server.url}/events/", viewport=SMALL_PHONE)
+    page, requested, scripts = visit.page, visit.requested, visit.scripts
+    assert visit.response.status == 200
 
-        total = 0
-        sizes = {}
-        for answer in responses:
-            body = answer.body() if 200 <= answer.status < 300 else b""
-            sizes[answer.url] = len(gzip.compress(body, compresslevel=6))
-            total += sizes[answer.url]
+    sizes = visit.compressed_sizes()
+    total = sum(sizes.values())
 
-        expect(page.get_by_role("heading", level=1)).to_have_text("Community events")
-        cards = page.locator(".event-card")
-        expect(cards).to_have_count(3)
-        expect(cards.first.get_by_role("heading")).to_have_text(
-            "Community conversation: Gypsy, Roma and Traveller communities in Longsight"
-        )
-        expect(page.get_by_text("Draft event")).to_have_count(0)
-        expect(fact(cards.nth(1), "Where")).to_have_text("Online (Microsoft Teams)")
-        expect(fact(cards.nth(2), "Where")).to_contain_text("you can also join online")
-        expect(
-            page.get_by_role("link", name="Add all our events to your calendar")
-        ).to_have_attribute("href", "/events/calendar.ics")
-        scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
-        assert scroll_width <= SMALL_PHONE["width"], "/events/ scrolls sideways at 320px"
-        assert scripts == []
-        assert page.locator("script").count() == 0
-        axe_check(page, "/events/ at 320px")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Community events")
+    cards = page.locator(".event-card")
+    expect(cards).to_have_count(3)
+    expect(cards.first.get_by_role("heading")).to_have_text(
+        "Community conversation: Gypsy, Roma and Traveller communities in Longsight"
+    )
+    expect(page.get_by_text("Draft event")).to_have_count(0)
+    expect(fact(cards.nth(1), "Where")).to_have_text("Online (Microsoft Teams)")
+    expect(fact(cards.nth(2), "Where")).to_contain_text("you can also join online")
+    expect(page.get_by_role("link", name="Add all our events to your calendar")).to_have_attribute(
+        "href", "/events/calendar.ics"
+    )
+    scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert scroll_width <= SMALL_PHONE["width"], "/events/ scrolls sideways at 320px"
+    assert scripts == []
+    assert page.locator("script").count() == 0
+    axe_check(page, "/events/ at 320px")
 
-        page.get_by_role("link", name="Hybrid youth forum").click()
-        expect(page.get_by_role("heading", level=1)).to_have_text("Hybrid youth forum")
-        expect(page.get_by_role("heading", name="Getting there and access")).to_be_visible()
-        expect(page.get_by_text("Hearing loop")).to_be_visible()
-        expect(fact(page, "Join online")).to_contain_text("https://teams.microsoft.com/")
-        scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
-        assert scroll_width <= SMALL_PHONE["width"], "an event page scrolls sideways at 320px"
-        assert scripts == []
-        axe_check(page, "public event page at 320px")
-    finally:
-        context.close()
+    page.get_by_role("link", name="Hybrid youth forum").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hybrid youth forum")
+    expect(page.get_by_role("heading", name="Getting there and access")).to_be_visible()
+    expect(page.get_by_text("Hearing loop")).to_be_visible()
+    expect(fact(page, "Join online")).to_contain_text("https://teams.microsoft.com/")
+    scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert scroll_width <= SMALL_PHONE["width"], "an event page scrolls sideways at 320px"
+    assert scripts == []
+    axe_check(page, "public event page at 320px")
 
     print(f"\n/events/, cold load: {total} bytes gzipped ({total / 1024:.1f} KiB)")
     for url, size in sizes.items():
