@@ -1,6 +1,6 @@
 from django.urls import path
 
-from feedback import views
+from feedback.views import capture as views
 
 urlpatterns = [
     path("give-feedback/", views.give_feedback, name="give-feedback"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from feedback import views
+from feedback.views import capture as views
 
 app_name = "feedback"
 

@@ -7,10 +7,12 @@ import secrets
 import factory
 from django.utils import timezone
 
+from engagement.roles import Role
 from engagement.tests.factories import ProgrammeFactory, UserFactory
 from events.tests.factories import EventFactory
 from feedback.models import (
     FeedbackItem,
+    FocusGroupMember,
     KeyQuestion,
     PendingSubmission,
     ProgrammeKeyQuestion,
@@ -172,3 +174,11 @@ class SafeguardingFlagChangeFactory(factory.django.DjangoModelFactory):
     flagged = True
     reason = "It sounds as if a child is not safe at home."
     by = factory.SubFactory(UserFactory)
+
+
+class FocusGroupMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FocusGroupMember
+
+    user = factory.SubFactory(UserFactory, roles=[Role.FOCUS_GROUP_MEMBER])
+    started_at = factory.LazyFunction(timezone.now)

@@ -1,0 +1,21 @@
+"""The feedback app's models, one module per part of the loop: capturing feedback
+(capture.py), and the modules that build on it."""
+
+from feedback.models.capture import (  # noqa: F401
+    FeedbackItem,
+    FeedbackItemQuerySet,
+    KeyQuestion,
+    KeyQuestionQuerySet,
+    PendingSubmission,
+    PendingSubmissionQuerySet,
+    ProgrammeKeyQuestion,
+    SafeguardingFlagChange,
+    SafeguardingTerm,
+    Submission,
+    SubmissionQuerySet,
+    Topic,
+    TopicQuerySet,
+    Workstream,
+    hour_of,
+)
+from feedback.models.focus_group import FocusGroupMember, FocusGroupMemberQuerySet  # noqa: F401
