@@ -25,6 +25,7 @@ from django.test import Client, override_settings
 from engagement.roles import Role
 from engagement.services import user_create_with_roles
 from engagement.tests.factories import TEST_PASSWORD
+from feedback.services import focus_group_member_start
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses
 # to run inside one unless told that it is safe, which it is for tests.
@@ -109,9 +110,11 @@ def _celery_runs_tasks_in_process():
 
 
 def make_role_user(role):
-    """The account for a role, made as accounts are made for real."""
+    """The account for a role, made as accounts are made for real. The focus group
+    member's account has an active membership too, without which the panel refuses
+    them."""
     username = ROLE_USERNAMES[role]
-    return user_create_with_roles(
+    user = user_create_with_roles(
         username=username,
         password=TEST_PASSWORD,
         roles=[role],
@@ -119,6 +122,9 @@ def make_role_user(role):
         first_name=username.capitalize(),
         last_name="Tester",
     )
+    if role == Role.FOCUS_GROUP_MEMBER:
+        focus_group_member_start(user=user)
+    return user
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ STAFF_NAVIGATION = [
     NavigationItem(_("Contacts"), "contacts:list", Capability.VIEW_PERSONAL_DATA),
     NavigationItem(_("Contact numbers"), "contacts:counts", Capability.VIEW_CONTACT_COUNTS),
     NavigationItem(_("Outbox"), "contacts:outbox", Capability.VIEW_PERSONAL_DATA),
-    NavigationItem(_("Findings to check"), "panel-home", Capability.USE_PANEL),
+    NavigationItem(_("Findings to check"), "panel:home", Capability.USE_PANEL),
     NavigationItem(_("Audit log"), "audit-log", Capability.VIEW_AUDIT_LOG),
     NavigationItem(_("Staff accounts"), "staff-users", Capability.ADMINISTER),
     NavigationItem(_("Administration"), "admin:index", Capability.ADMINISTER),

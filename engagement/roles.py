@@ -34,6 +34,10 @@ class Capability(models.TextChoices):
         "view_original_text",
         _("See feedback as it was written, before personal details were taken out"),
     )
+    MANAGE_FINDINGS = (
+        "manage_findings",
+        _("Write findings, send them to the focus group, agree and share them"),
+    )
     VIEW_PERSONAL_DATA = "view_personal_data", _("See contacts' personal data")
     EDIT_CONTACTS = "edit_contacts", _("Correct contacts' details and record withdrawn consent")
     VIEW_CONTACT_COUNTS = "view_contact_counts", _("See counts of contacts")
@@ -54,6 +58,7 @@ CAPABILITIES_BY_ROLE: dict[str, frozenset[str]] = {
             Capability.MANAGE_FEEDBACK,
             Capability.VIEW_FEEDBACK,
             Capability.VIEW_ORIGINAL_TEXT,
+            Capability.MANAGE_FINDINGS,
             Capability.VIEW_PERSONAL_DATA,
             Capability.EDIT_CONTACTS,
             Capability.VIEW_CONTACT_COUNTS,
@@ -197,7 +202,7 @@ def home_url_name_for(user) -> str:
     if can(user, Capability.USE_STAFF_SITE):
         return "staff-home"
     if can(user, Capability.USE_PANEL):
-        return "panel-home"
+        return "panel:home"
     return "no-role"
 
 

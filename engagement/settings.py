@@ -241,6 +241,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "feedback.tasks.release_pending_feedback",
         "schedule": timedelta(minutes=5),
     },
+    # Focus group members who have not answered are reminded two days before the deadline.
+    "send-sense-check-reminders": {
+        "task": "feedback.tasks.send_sense_check_reminders",
+        "schedule": timedelta(hours=24),
+    },
 }
 
 # Email: files under var/mail/ unless EMAIL_URL names an SMTP server.
@@ -444,3 +449,5 @@ FEEDBACK_MAX_CHARACTERS = envint("FEEDBACK_MAX_CHARACTERS", "3000")
 # hall full of people; a script sending thousands is still stopped.
 FEEDBACK_RATE_LIMIT = envint("FEEDBACK_RATE_LIMIT", "30")
 FEEDBACK_RATE_WINDOW_MINUTES = envint("FEEDBACK_RATE_WINDOW_MINUTES", "10")
+# Held events with no shared findings this many days after they ended show as overdue.
+FINDINGS_DUE_DAYS = envint("FINDINGS_DUE_DAYS", "28")

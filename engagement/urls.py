@@ -22,7 +22,7 @@ urlpatterns = [
         views.staff_user_reset_two_factor,
         name="staff-user-reset-two-factor",
     ),
-    path("panel/", views.panel_home, name="panel-home"),
+    path("", include("feedback.panel_urls")),
     path("", include("events.urls")),
     path("", include("contacts.public_urls")),
     path("", include("contacts.urls")),

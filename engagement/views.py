@@ -73,12 +73,6 @@ def staff_home(request):
     )
 
 
-@require_GET
-@capability_required(Capability.USE_PANEL)
-def panel_home(request):
-    return render(request, "panel/home.html")
-
-
 @login_required
 def no_role(request):
     return render(request, "engagement/no_role.html", status=403)

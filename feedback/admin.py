@@ -5,9 +5,16 @@ from engagement.models import Programme
 from engagement.roles import Capability, can
 from feedback.models import (
     FeedbackItem,
+    Findings,
+    FindingsChange,
+    FindingsVersion,
+    FocusGroupInvitation,
+    FocusGroupMeeting,
+    FocusGroupMember,
     KeyQuestion,
     ProgrammeKeyQuestion,
     SafeguardingTerm,
+    SenseCheckRequest,
     Topic,
     Workstream,
 )
@@ -75,3 +82,60 @@ class FeedbackItemAdmin(admin.ModelAdmin):
         if can(request.user, Capability.VIEW_ORIGINAL_TEXT):
             return []
         return ["original_text"]
+
+
+# The focus group is run from its staff pages, which check who may see members' names
+# and write the audit log; here it is only for reading.
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FocusGroupMember)
+class FocusGroupMemberAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "started_at", "ended_at"]
+    list_select_related = ["user"]
+
+
+@admin.register(FocusGroupInvitation)
+class FocusGroupInvitationAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "sent_at", "accepted_at"]
+
+
+@admin.register(FocusGroupMeeting)
+class FocusGroupMeetingAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "starts_at", "cancelled_at", "attendance_recorded_at"]
+
+
+# Findings are written, checked, agreed and shared on their staff pages, which keep the
+# record of every change; here they are only for reading.
+@admin.register(Findings)
+class FindingsAdmin(ReadOnlyAdmin):
+    list_display = ["title", "status", "created_at", "shared_at"]
+    list_filter = ["status"]
+    search_fields = ["title"]
+
+
+@admin.register(FindingsVersion)
+class FindingsVersionAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "findings", "sent_at", "agreed_at"]
+    list_select_related = ["findings"]
+
+
+@admin.register(SenseCheckRequest)
+class SenseCheckRequestAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "deadline", "sent_at", "reminded_at"]
+    list_select_related = ["version__findings"]
+
+
+@admin.register(FindingsChange)
+class FindingsChangeAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "findings", "kind", "at"]
+    list_filter = ["kind"]
+    list_select_related = ["findings"]

@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
 
 from engagement.demo import PROGRAMME_NAME
 from engagement.models import Programme
@@ -18,13 +20,40 @@ from events.models import Event
 from events.services import event_record_key_questions_covered
 from feedback.models import (
     FeedbackItem,
+    Findings,
+    FocusGroupInvitation,
+    FocusGroupMeeting,
+    FocusGroupMember,
     KeyQuestion,
     ProgrammeKeyQuestion,
+    SectionAnswer,
     Submission,
     Topic,
     hour_of,
 )
-from feedback.services import feedback_record, feedback_submit_form, feedback_tag
+from feedback.selectors import focus_group_candidates
+from feedback.services import (
+    MeetingDetails,
+    feedback_record,
+    feedback_submit_form,
+    feedback_tag,
+    findings_draft_for,
+    findings_mark_agreed,
+    findings_send_for_sense_check,
+    findings_share,
+    findings_update,
+    findings_update_section,
+    focus_group_invitation_signed,
+    focus_group_invite,
+    focus_group_join,
+    focus_group_meeting_record_attendance,
+    focus_group_meeting_reply,
+    focus_group_meeting_schedule,
+    focus_group_member_end,
+    focus_group_member_start,
+    focus_group_record_facilitators,
+    sense_check_answer,
+)
 from feedback.text import suggest_topics
 
 POINTS = {
@@ -138,6 +167,7 @@ def seed(*, password: str) -> None:
     randomness = random.Random(4)
     questions = _link_programme_questions(programme)
     _mark_questions_covered(programme, questions, randomness)
+    seed_focus_group(programme, password=password, randomness=random.Random(21))
     if FeedbackItem.objects.exists():
         return
 
@@ -145,6 +175,7 @@ def seed(*, password: str) -> None:
     topics = list(Topic.objects.active())
     for event in programme.events.filter(status=Event.Status.HELD).order_by("starts_at"):
         _seed_event_feedback(event, questions, topics, coordinator, randomness)
+    seed_findings(programme, randomness=random.Random(35))
 
 
 def _seed_event_feedback(event, questions, topics, coordinator, randomness) -> None:
@@ -204,6 +235,277 @@ def _seed_event_feedback(event, questions, topics, coordinator, randomness) -> N
     for chosen, items in tagged_with.items():
         if chosen:
             feedback_tag(items=items, topics=chosen)
+
+
+# The focus group ----------------------------------------------------------------------
+
+FOCUS_GROUP_JOINERS = 13
+FOCUS_GROUP_LEAVERS = 2
+MEETING_AGENDAS = [
+    "Welcome and introductions\nHow the sense-check works\nDates for the year",
+    "What we heard at the Somali community event\nStop and search figures for the area",
+    "Findings from the young people's event\nHow we share findings back with attendees",
+    "You Said, We Did: what has changed so far\nPlanning the next round of events",
+    "Training officers on culture and faith: your ideas\nAny other business",
+]
+MEETING_PLACE = "Longsight Community Centre, 21 Stockport Road, M13 9PR"
+MEETING_LINK = "https://meet.example.police.uk/focus-group"
+
+
+def _evening(day):
+    return timezone.localtime(day).replace(hour=18, minute=30, second=0, microsecond=0)
+
+
+def _meeting(starts_at, agenda: str, coordinator, *, online: bool = False):
+    return focus_group_meeting_schedule(
+        details=MeetingDetails(
+            starts_at=starts_at,
+            agenda=agenda,
+            place=MEETING_PLACE,
+            online_link=MEETING_LINK if online else "",
+        ),
+        by=coordinator,
+    )
+
+
+def seed_focus_group(programme, *, password: str, randomness: random.Random) -> None:
+    """About a dozen members who accepted invitations sent to contacts who wanted to
+    join, the demo panel user among them, two who have left, meetings every couple of
+    months with replies and attendance, and members facilitating at some events. All
+    through the services; then dates are moved back, as if it happened over the year."""
+    User = get_user_model()
+    coordinator = User.objects.get(username="coordinator")
+    focus_group_member_start(user=User.objects.get(username="panel"))
+    if FocusGroupInvitation.objects.exists():
+        return
+    now = timezone.now()
+    joiners = list(focus_group_candidates().exclude(email="")[:FOCUS_GROUP_JOINERS])
+    for number, attendee in enumerate(joiners, start=1):
+        invitation = focus_group_invite(attendee=attendee, by=coordinator)
+        focus_group_join(
+            signed=focus_group_invitation_signed(invitation),
+            username=f"{slugify(attendee.name).replace('-', '.')}.{number}",
+            password=password,
+        )
+    # The group formed last year.
+    FocusGroupMember.objects.update(started_at=now - timedelta(days=320))
+    FocusGroupInvitation.objects.update(
+        sent_at=now - timedelta(days=325), accepted_at=now - timedelta(days=320)
+    )
+    everyone = list(FocusGroupMember.objects.active())
+
+    # Meetings every couple of months: each scheduled ahead, replied to and then held.
+    held = []
+    for months_ago, agenda in zip((10, 8, 6, 4, 2), MEETING_AGENDAS, strict=True):
+        meeting = _meeting(now + timedelta(days=7), agenda, coordinator, online=months_ago < 6)
+        for member in everyone:
+            focus_group_meeting_reply(
+                meeting=meeting, member=member, can_come=randomness.random() < 0.75
+            )
+        FocusGroupMeeting.objects.filter(pk=meeting.pk).update(
+            starts_at=_evening(now - timedelta(days=30 * months_ago))
+        )
+        held.append(meeting)
+    for meeting in held:
+        came = [
+            reply.member
+            for reply in meeting.replies.select_related("member")
+            if reply.can_come and randomness.random() < 0.9
+        ]
+        focus_group_meeting_record_attendance(meeting=meeting, members=came, by=coordinator)
+
+    # Two members left: one stepped down, one whose membership a Coordinator ended.
+    leavers = [member for member in everyone if member.user.username != "panel"][
+        -FOCUS_GROUP_LEAVERS:
+    ]
+    focus_group_member_end(member=leavers[0], by=leavers[0].user)
+    focus_group_member_end(
+        member=leavers[1], by=coordinator, reason="Moved away from the area; said so by phone."
+    )
+    FocusGroupMember.objects.filter(pk__in=[member.pk for member in leavers]).update(
+        ended_at=now - timedelta(days=45)
+    )
+
+    # Coming up: the next meeting, which some have replied to, and one after it.
+    upcoming = _meeting(
+        _evening(now + timedelta(days=20)),
+        "Findings from the last two events\nHow the focus group could reach more young people",
+        coordinator,
+        online=True,
+    )
+    for member in FocusGroupMember.objects.active().exclude(user__username="panel"):
+        if randomness.random() < 0.6:
+            focus_group_meeting_reply(
+                meeting=upcoming, member=member, can_come=randomness.random() < 0.8
+            )
+    _meeting(
+        _evening(now + timedelta(days=80)),
+        "Planning next year's events\nAny other business",
+        coordinator,
+    )
+
+    # Someone invited last week has not accepted yet.
+    waiting = focus_group_candidates().exclude(email="").filter(left_at__isnull=True).first()
+    if waiting is not None:
+        invitation = focus_group_invite(attendee=waiting, by=coordinator)
+        FocusGroupInvitation.objects.filter(pk=invitation.pk).update(
+            sent_at=now - timedelta(days=6)
+        )
+
+    # Members facilitated discussion at a few of the events held.
+    active = list(FocusGroupMember.objects.active())
+    for event in programme.events.filter(status=Event.Status.HELD).order_by("-starts_at")[:4]:
+        focus_group_record_facilitators(event=event, members=randomness.sample(active, k=2))
+
+
+# Findings -------------------------------------------------------------------------------
+
+FINDINGS_SUMMARIES = {
+    "respect": (
+        "People want officers to explain why they are stopping someone before anything "
+        "else happens, to keep body cameras on, and to speak to young Black men without "
+        "assuming guilt. Complaints take too long and nobody says what happened."
+    ),
+    "protect": (
+        "Hate crime is under-reported because people think nothing happens when they "
+        "report it. Parents worry about youth violence and county lines and want youth "
+        "work as well as arrests. Calls to 101 take too long."
+    ),
+    "involve": (
+        "Come to community spaces more often, not only after something bad has "
+        "happened, and come back to say what changed. Evenings, schools, WhatsApp groups "
+        "and community radio reach more people."
+    ),
+    "represent": (
+        "People rarely see officers from their community in senior roles. Recruitment "
+        "should visit colleges, explain vetting and fitness tests, and support staff "
+        "already in the force to be promoted."
+    ),
+}
+FINDINGS_COMMENTS = [
+    ("partly", "It leaves out what the young people said about being stopped near school."),
+    ("partly", "Mostly right, but the point about complaints came up far more often."),
+    ("not_accurate", "This was not the main worry in the room: it was about being ignored."),
+]
+
+
+def _ask(findings, members, coordinator, *, days: int = 10) -> None:
+    findings_send_for_sense_check(
+        findings=findings,
+        members=members,
+        deadline=timezone.localdate() + timedelta(days=days),
+        by=coordinator,
+    )
+
+
+def _answer(findings, member, randomness: random.Random, *, doubtful: float = 0.3, late=False):
+    request = member.sense_check_requests.filter(version__findings=findings).latest("sent_at")
+    if late:
+        # As if the deadline passed before they found the time.
+        request.deadline = timezone.localdate() - timedelta(days=1)
+        request.save(update_fields=["deadline"])
+    for section in request.version.sections.all():
+        if randomness.random() < doubtful:
+            verdict, comment = randomness.choice(FINDINGS_COMMENTS)
+        else:
+            verdict, comment = "accurate", ""
+        sense_check_answer(request=request, section=section, verdict=verdict, comment=comment)
+
+
+def _write_up(findings, coordinator) -> None:
+    """Rewrite the prepared summaries in plain words, as a Coordinator would."""
+    findings_update(
+        findings=findings,
+        title=findings.title,
+        overview=(
+            "About sixty people came. They spoke most about stop and search, about hate "
+            "crime going unreported, and about wanting officers to come back and say what "
+            "changed."
+        ),
+        by=coordinator,
+    )
+    for section in findings.latest_version().sections.select_related("key_question__workstream"):
+        question = section.key_question
+        slug = question.workstream.slug if question and question.workstream else ""
+        findings_update_section(
+            findings=findings,
+            section=section,
+            heading=section.heading,
+            summary=FINDINGS_SUMMARIES.get(slug, section.summary),
+            items=list(section.items.all()),
+            by=coordinator,
+        )
+
+
+def _amend_from_answers(findings, coordinator) -> None:
+    """Change each section someone doubted, saying which answers led to it."""
+    version = findings.latest_version()
+    for section in version.sections.all():
+        doubts = list(
+            SectionAnswer.objects.current().filter(section=section).exclude(verdict="accurate")
+        )
+        if not doubts:
+            continue
+        findings_update_section(
+            findings=findings,
+            section=section,
+            heading=section.heading,
+            summary=f"{section.summary} Members also pointed out: {doubts[0].comment}",
+            items=list(section.items.all()),
+            by=coordinator,
+            note="Added what the focus group said was missing.",
+            because_of=doubts,
+        )
+
+
+def seed_findings(programme, *, randomness: random.Random) -> None:
+    """Findings at every step, through the services: shared (with a late answer and an
+    amendment), an agreed round-up, findings being amended after the focus group's
+    answers, findings with the focus group now (the demo panel user among those asked),
+    and a draft. Runs after the focus group and the feedback are in place."""
+    if Findings.objects.exists():
+        return
+    coordinator = get_user_model().objects.get(username="coordinator")
+    held = list(programme.events.filter(status=Event.Status.HELD).order_by("starts_at"))
+    if len(held) < 6:
+        return
+    everyone = list(FocusGroupMember.objects.active().select_related("user").order_by("pk"))
+    panel = next(member for member in everyone if member.user.username == "panel")
+    others = [member for member in everyone if member != panel]
+    checkers = others[:5]
+
+    shared = findings_draft_for(events=[held[-6]], by=coordinator)
+    _write_up(shared, coordinator)
+    _ask(shared, checkers, coordinator)
+    for number, member in enumerate(checkers):
+        _answer(shared, member, randomness, late=number == 0)
+    _amend_from_answers(shared, coordinator)
+    findings_mark_agreed(findings=shared, by=coordinator)
+    findings_share(findings=shared, by=coordinator)
+
+    round_up = findings_draft_for(
+        events=held[-5:-3], by=coordinator, title="Round-up of the spring listening events"
+    )
+    _write_up(round_up, coordinator)
+    _ask(round_up, checkers, coordinator)
+    for member in checkers:
+        _answer(round_up, member, randomness, doubtful=0)
+    findings_mark_agreed(findings=round_up, by=coordinator)
+
+    amending = findings_draft_for(events=[held[-3]], by=coordinator)
+    _write_up(amending, coordinator)
+    _ask(amending, checkers, coordinator)
+    for member in checkers[:4]:
+        _answer(amending, member, randomness, doubtful=0.6)
+    _amend_from_answers(amending, coordinator)
+
+    with_group = findings_draft_for(events=[held[-2]], by=coordinator)
+    _write_up(with_group, coordinator)
+    _ask(with_group, [panel, *others], coordinator, days=5)
+    for member in others[:3]:
+        _answer(with_group, member, randomness)
+
+    findings_draft_for(events=[held[-1]], by=coordinator)
 
 
 @transaction.atomic

@@ -15,18 +15,20 @@ from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, reso
 from django.urls.resolvers import LocalePrefixPattern, RoutePattern
 
 from conftest import empty_the_cache
-from contacts.models import OutboxMessage
+from contacts.models import ConsentPurpose, OutboxMessage
 from contacts.services.links import attendee_keep_url, attendee_unsubscribe_url, my_data_link_url
 from contacts.tests.factories import AttendeeFactory
 from engagement.roles import Role
 from engagement.tests.factories import AuthenticatorFactory, UserFactory
 from events.tests.factories import EventFactory
+from feedback.services import focus_group_invite
 
 # The public URLs, from the URL conf ------------------------------------------------
 
 PRIVATE_PREFIXES = ("staff/", "panel/", "admin/")
-# Of the admin, only its sign-in page is for anyone to reach.
-PUBLIC_EXCEPTIONS = ("admin/login/",)
+# Of the admin, only its sign-in page is for anyone to reach; of the focus group's
+# pages, only the one an emailed invitation opens, where the account is made.
+PUBLIC_EXCEPTIONS = ("admin/login/", "panel/join/<signed:signed>/")
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>\w+)>")
 
 
@@ -225,6 +227,12 @@ def build_public_site(client: Client) -> PublicSite:
     past_event = EventFactory(past=True)
     upcoming_event = EventFactory()
     attendee = AttendeeFactory(name="Amina Contact", email="amina@example.org")
+    focus_group_invite(
+        attendee=AttendeeFactory(
+            name="Kemi Volunteer", email="kemi@example.org", consents=[ConsentPurpose.FOCUS_GROUP]
+        ),
+        by=UserFactory(username="inviting-coordinator", roles=[Role.COORDINATOR]),
+    )
     client.post(
         "/keep-in-touch/", {"name": "Ada Obi", "email": "ada@example.org", "wants_updates": "on"}
     )

@@ -9,7 +9,8 @@ from engagement.roles import Role
 from engagement.tests.factories import TEST_PASSWORD, UserFactory
 from events.tests.factories import EventFactory, VenueFactory
 from feedback.services import feedback_record
-from tests.test_permissions import ACCESS, METHODS
+from feedback.tests.factories import FocusGroupMeetingFactory, FocusGroupMemberFactory
+from tests.test_permissions import ACCESS, METHODS, findings_sent_to_the_panel_user
 
 # The first role in this order that may open a page is the one that opens it.
 PREFERRED_ROLES = [
@@ -48,7 +49,12 @@ def test_every_page_passes_axe_and_fits_a_small_phone(
         "feedback_item": feedback_record(
             text="More patrols please", source="online_form", event=event
         ),
+        "member": FocusGroupMemberFactory(),
+        "meeting": FocusGroupMeetingFactory(),
     }
+    # The panel role's account is made first, so that findings can be sent to it.
+    user_for_role(Role.FOCUS_GROUP_MEMBER)
+    objects.update(findings_sent_to_the_panel_user())
     checked = 0
     for role, paths in [(None, PUBLIC_PAGES), *pages_by_role(objects).items()]:
         context = browser.new_context(viewport={"width": 320, "height": 640})

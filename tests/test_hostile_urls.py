@@ -46,7 +46,10 @@ def test_the_public_urls_are_found_in_the_url_conf():
         "healthz",
         "admin:login",
     } <= names
-    assert not [route for route in PUBLIC_ROUTES if route.route.startswith(("staff/", "panel/"))]
+    assert not [route for route in PUBLIC_ROUTES if route.route.startswith("staff/")]
+    assert [route.route for route in PUBLIC_ROUTES if route.route.startswith("panel/")] == [
+        "panel/join/<signed:signed>/"
+    ]
     assert [route.route for route in PUBLIC_ROUTES if route.route.startswith("admin/")] == [
         "admin/login/"
     ]
@@ -66,7 +69,13 @@ def test_every_public_url_with_parameters_is_tried_with_real_values(public_site)
     actions = {form.action for form in public_site.forms}
     for expected in ("/give-feedback/", "/keep-in-touch/", "/accounts/login/", "/my-data/"):
         assert expected in actions
-    for url_name in ("keep-in-touch-confirm", "keep-in-touch-keep", "my-data-erase", "unsubscribe"):
+    for url_name in (
+        "keep-in-touch-confirm",
+        "keep-in-touch-keep",
+        "my-data-erase",
+        "unsubscribe",
+        "panel:join",
+    ):
         assert reverse(url_name, kwargs=public_site.arguments[url_name]) in actions
 
 

@@ -18,13 +18,21 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from conftest import make_role_user
+from conftest import ROLE_USERNAMES, make_role_user
 from contacts.tests.factories import AttendeeFactory
 from engagement.context_processors import STAFF_NAVIGATION
 from engagement.roles import Role
 from engagement.tests.factories import UserFactory
 from events.tests.factories import EventFactory, VenueFactory
+from feedback.models import FocusGroupMember
 from feedback.services import feedback_record
+from feedback.tests.factories import (
+    FindingsSectionFactory,
+    FocusGroupMeetingFactory,
+    FocusGroupMemberFactory,
+    SenseCheckRequestFactory,
+)
+from tests.public_site import PUBLIC_EXCEPTIONS
 
 ANONYMOUS = None
 EVERY_ROLE = [ANONYMOUS, *Role]
@@ -66,11 +74,38 @@ def the_feedback_item(objects):
     return {"pk": objects["feedback_item"].pk}
 
 
+def the_member(objects):
+    return {"pk": objects["member"].pk}
+
+
+def the_meeting(objects):
+    return {"pk": objects["meeting"].pk}
+
+
+def the_findings(objects):
+    return {"pk": objects["section"].version.findings_id}
+
+
+def the_findings_section(objects):
+    return {"pk": objects["section"].version.findings_id, "section_pk": objects["section"].pk}
+
+
+def the_sense_check_request(objects):
+    return {"pk": objects["sense_check_request"].pk}
+
+
+def the_sense_check_section(objects):
+    return {"pk": objects["sense_check_request"].pk, "section_pk": objects["section"].pk}
+
+
 # url name -> (the methods it answers, from METHODS; kwargs for reverse; the roles that
 # may use it). Everyone else is refused.
 ACCESS = {
     "staff-home": ("get", no_arguments, STAFF),
-    "panel-home": ("get", no_arguments, {Role.FOCUS_GROUP_MEMBER}),
+    "panel:home": ("get", no_arguments, {Role.FOCUS_GROUP_MEMBER}),
+    "panel:step-down": ("get+post", no_arguments, {Role.FOCUS_GROUP_MEMBER}),
+    "panel:meeting-can-come": ("post", the_meeting, {Role.FOCUS_GROUP_MEMBER}),
+    "panel:meeting-cannot-come": ("post", the_meeting, {Role.FOCUS_GROUP_MEMBER}),
     # Django's admin answers a POST to any of its pages as it answers a GET.
     "admin:index": ("get+post", no_arguments, {Role.ADMINISTRATOR}),
     "events:list": ("get", no_arguments, EVENT_READERS),
@@ -119,6 +154,35 @@ ACCESS = {
     "feedback:live-notes": ("get+post", the_event, COORDINATORS),
     "feedback:paper-form": ("get", the_event, COORDINATORS),
     "feedback:transcribe": ("get+post", the_event, COORDINATORS),
+    # Members' names are personal data; only Coordinators run the focus group.
+    "feedback:focus-group": ("get", no_arguments, PERSONAL_DATA_READERS),
+    "feedback:focus-group-invite": ("get", no_arguments, COORDINATORS),
+    "feedback:focus-group-invite-send": ("post", the_attendee, COORDINATORS),
+    "feedback:focus-group-member-end": ("get+post", the_member, COORDINATORS),
+    "feedback:focus-group-meeting-new": ("get+post", no_arguments, COORDINATORS),
+    "feedback:focus-group-meeting": ("get", the_meeting, PERSONAL_DATA_READERS),
+    "feedback:focus-group-meeting-edit": ("get+post", the_meeting, COORDINATORS),
+    "feedback:focus-group-meeting-cancel": ("get+post", the_meeting, COORDINATORS),
+    "feedback:focus-group-meeting-attendance": ("get+post", the_meeting, COORDINATORS),
+    "feedback:event-facilitators": ("get+post", the_event, COORDINATORS),
+    "feedback:item-mark-internal": ("post", the_feedback_item, COORDINATORS),
+    "feedback:item-unmark-internal": ("post", the_feedback_item, COORDINATORS),
+    "feedback:findings-list": ("get", no_arguments, EVENT_READERS),
+    "feedback:findings-new": ("get+post", no_arguments, COORDINATORS),
+    "feedback:findings-detail": ("get", the_findings, EVENT_READERS),
+    "feedback:findings-edit": ("get+post", the_findings, COORDINATORS),
+    "feedback:findings-section-new": ("get+post", the_findings, COORDINATORS),
+    "feedback:findings-section-edit": ("get+post", the_findings_section, COORDINATORS),
+    "feedback:findings-section-remove": ("post", the_findings_section, COORDINATORS),
+    "feedback:findings-send": ("get+post", the_findings, COORDINATORS),
+    "feedback:findings-review": ("get", the_findings, EVENT_READERS),
+    "feedback:findings-compare": ("get", the_findings, EVENT_READERS),
+    "feedback:findings-agree": ("post", the_findings, COORDINATORS),
+    "feedback:findings-share": ("post", the_findings, COORDINATORS),
+    # Only the member asked, and only while a member: another member's request is a 404
+    # (see feedback/tests/test_findings_pages.py).
+    "panel:sense-check": ("get", the_sense_check_request, {Role.FOCUS_GROUP_MEMBER}),
+    "panel:sense-check-answer": ("get+post", the_sense_check_section, {Role.FOCUS_GROUP_MEMBER}),
 }
 
 
@@ -126,6 +190,15 @@ def signed_in_session(user) -> str:
     client = Client()
     client.force_login(user)
     return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def findings_sent_to_the_panel_user() -> dict:
+    """Findings with one section, sent to the panel role's account to check."""
+    sense_check_request = SenseCheckRequestFactory(
+        member=FocusGroupMember.objects.get(user__username=ROLE_USERNAMES[Role.FOCUS_GROUP_MEMBER])
+    )
+    section = FindingsSectionFactory(version=sense_check_request.version)
+    return {"sense_check_request": sense_check_request, "section": section}
 
 
 @pytest.fixture(scope="module")
@@ -149,6 +222,9 @@ def objects(django_db_setup, django_db_blocker):
             "feedback_item": feedback_record(
                 text="More patrols please", source="online_form", event=event
             ),
+            "member": FocusGroupMemberFactory(),
+            "meeting": FocusGroupMeetingFactory(),
+            **findings_sent_to_the_panel_user(),
         }
         transaction.set_rollback(True)
 
@@ -188,7 +264,10 @@ def test_every_staff_and_panel_url_is_in_the_access_table():
     unchecked = [
         name
         for name, route in named_routes()
-        if route.startswith(PROTECTED_PREFIXES) and name not in ACCESS
+        if route.startswith(PROTECTED_PREFIXES)
+        and name not in ACCESS
+        # The link in an invitation to join the focus group, where the account is made.
+        and route not in PUBLIC_EXCEPTIONS
     ]
     assert unchecked == [], f"Add these URLs to ACCESS: {unchecked}"
 

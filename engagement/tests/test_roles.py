@@ -102,7 +102,7 @@ def test_inactive_and_anonymous_people_can_do_nothing(rf):
         (Role.LEADER, True, "staff-home"),
         (Role.ADMINISTRATOR, True, "staff-home"),
         (Role.ACTION_OWNER, False, "staff-home"),
-        (Role.FOCUS_GROUP_MEMBER, False, "panel-home"),
+        (Role.FOCUS_GROUP_MEMBER, False, "panel:home"),
     ],
 )
 def test_two_factor_and_landing_page_by_role(role, two_factor, home):

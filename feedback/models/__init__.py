@@ -18,4 +18,24 @@ from feedback.models.capture import (  # noqa: F401
     Workstream,
     hour_of,
 )
-from feedback.models.focus_group import FocusGroupMember, FocusGroupMemberQuerySet  # noqa: F401
+from feedback.models.findings import (  # noqa: F401
+    Findings,
+    FindingsChange,
+    FindingsQuerySet,
+    FindingsSection,
+    FindingsVersion,
+    SectionAnswer,
+    SectionAnswerQuerySet,
+    SenseCheckRequest,
+    SenseCheckRequestQuerySet,
+)
+from feedback.models.focus_group import (  # noqa: F401
+    INVITATION_VALID_DAYS,
+    FocusGroupInvitation,
+    FocusGroupInvitationQuerySet,
+    FocusGroupMeeting,
+    FocusGroupMeetingQuerySet,
+    FocusGroupMember,
+    FocusGroupMemberQuerySet,
+    MeetingReply,
+)

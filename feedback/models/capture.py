@@ -273,6 +273,14 @@ class FeedbackItemQuerySet(models.QuerySet):
         community the person feels part of."""
         return self.filter(community_source=FeedbackItem.CommunitySource.EVENT_DEFAULT)
 
+    def internal(self):
+        return self.filter(is_internal=True)
+
+    def quotable(self):
+        """Items that findings may quote: never a safeguarding flag, an officer's note
+        marked internal, or an item set aside."""
+        return self.counted().filter(is_safeguarding_flagged=False, is_internal=False)
+
     def live_notes_for(self, event):
         """The points officers noted during the event, the latest first."""
         return (
@@ -379,6 +387,11 @@ class FeedbackItem(models.Model):
     is_safeguarding_flagged = models.BooleanField(_("safeguarding flag"), default=False)
     safeguarding_terms = models.CharField(max_length=300, blank=True)
     safeguarding_reviewed = models.BooleanField(_("flag looked at"), default=False)
+    is_internal = models.BooleanField(
+        _("internal note"),
+        default=False,
+        help_text=_("An officer's note for staff only: never quoted in findings."),
+    )
     # Lets a note typed offline be sent again without being stored twice.
     client_reference = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
@@ -405,6 +418,11 @@ class FeedbackItem(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+    @property
+    def can_be_marked_internal(self) -> bool:
+        """Only officers' notes are internal: what the public wrote is theirs to share."""
+        return self.source == self.Source.DISCUSSION_NOTE
 
 
 class SafeguardingFlagChange(models.Model):

@@ -1,9 +1,18 @@
-"""The feedback part of the event hub. The events app shows it through this tag, so it
-never needs to know about feedback models."""
+"""The feedback parts of other apps' pages: the event hub, the public event page and
+the staff home. Those apps show them through these tags, so they never need to know
+about feedback models."""
 
 from django import template
 
+from engagement.roles import Capability, can
+from feedback.models import FocusGroupMember
 from feedback.selectors import event_feedback_summary as summary_of
+from feedback.selectors import (
+    event_findings,
+    events_with_findings_overdue,
+    findings_to_check,
+    shared_findings_for_event,
+)
 
 register = template.Library()
 
@@ -16,3 +25,68 @@ def event_feedback_summary(context, event):
         "request": context.get("request"),
         "can_manage": context.get("can_manage"),
     }
+
+
+@register.inclusion_tag("feedback/focus_group/includes/event_facilitators.html", takes_context=True)
+def event_facilitators(context, event):
+    """The focus group members who facilitated discussion at the event: their names for
+    those who may see personal data, a count for everyone else."""
+    user = context["request"].user
+    facilitators = FocusGroupMember.objects.facilitating(event).select_related("user")
+    names = None
+    if can(user, Capability.VIEW_PERSONAL_DATA):
+        names = [member.name for member in facilitators]
+    return {
+        "event": event,
+        "names": names,
+        "count": len(names) if names is not None else facilitators.count(),
+        "can_record": can(user, Capability.MANAGE_FEEDBACK)
+        and can(user, Capability.VIEW_PERSONAL_DATA),
+    }
+
+
+# Findings -------------------------------------------------------------------------------
+
+OVERDUE_EVENTS_SHOWN = 10
+
+
+@register.inclusion_tag("feedback/findings/includes/event_findings.html", takes_context=True)
+def event_findings_summary(context, event):
+    """The findings about the event on its hub, whether they are overdue, and for
+    Coordinators the button that drafts them."""
+    user = context["request"].user
+    if not can(user, Capability.VIEW_FEEDBACK):
+        return {"hidden": True}
+    return {
+        **event_findings(event=event),
+        "event": event,
+        "can_manage": can(user, Capability.MANAGE_FINDINGS),
+    }
+
+
+@register.inclusion_tag("feedback/findings/includes/overdue.html", takes_context=True)
+def overdue_findings(context):
+    """Held events with no shared findings after FINDINGS_DUE_DAYS, on the staff home of
+    those who write findings."""
+    if not can(context["request"].user, Capability.MANAGE_FINDINGS):
+        return {"hidden": True}
+    overdue = events_with_findings_overdue()
+    return {
+        "events": list(overdue[:OVERDUE_EVENTS_SHOWN]),
+        "count": overdue.count(),
+    }
+
+
+@register.inclusion_tag("feedback/findings/includes/public.html")
+def shared_findings(event):
+    """Agreed findings about the event, once shared, on its public page."""
+    return {"findings_list": shared_findings_for_event(event=event)}
+
+
+@register.simple_tag(takes_context=True)
+def findings_to_check_for_member(context):
+    """The findings the member whose panel page this is may still answer about."""
+    member = context.get("member") or getattr(context["request"], "focus_group_member", None)
+    if member is None:
+        return []
+    return findings_to_check(member=member)

@@ -3,21 +3,32 @@ their key questions, a starter list of topics and safeguarding words; factories 
 for one of those by its unique name get the existing row rather than a clash."""
 
 import secrets
+from datetime import timedelta
 
 import factory
 from django.utils import timezone
 
+from contacts.models import ConsentPurpose
 from engagement.roles import Role
 from engagement.tests.factories import ProgrammeFactory, UserFactory
 from events.tests.factories import EventFactory
 from feedback.models import (
     FeedbackItem,
+    Findings,
+    FindingsChange,
+    FindingsSection,
+    FindingsVersion,
+    FocusGroupInvitation,
+    FocusGroupMeeting,
     FocusGroupMember,
     KeyQuestion,
+    MeetingReply,
     PendingSubmission,
     ProgrammeKeyQuestion,
     SafeguardingFlagChange,
     SafeguardingTerm,
+    SectionAnswer,
+    SenseCheckRequest,
     Submission,
     Topic,
     Workstream,
@@ -177,8 +188,139 @@ class SafeguardingFlagChangeFactory(factory.django.DjangoModelFactory):
 
 
 class FocusGroupMemberFactory(factory.django.DjangoModelFactory):
+    """An active member; `ended=True` for one who has left (their account keeps the
+    role, as an old one might, so tests show that the membership alone decides)."""
+
     class Meta:
         model = FocusGroupMember
 
     user = factory.SubFactory(UserFactory, roles=[Role.FOCUS_GROUP_MEMBER])
-    started_at = factory.LazyFunction(timezone.now)
+    started_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=90))
+
+    class Params:
+        ended = factory.Trait(
+            ended_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=1)),
+            end_reason="Moved away.",
+        )
+
+
+class FocusGroupInvitationFactory(factory.django.DjangoModelFactory):
+    """An invitation sent to a contact who would like to join, not accepted yet."""
+
+    class Meta:
+        model = FocusGroupInvitation
+
+    attendee = factory.SubFactory(
+        "contacts.tests.factories.AttendeeFactory", consents=[ConsentPurpose.FOCUS_GROUP]
+    )
+    invited_by = factory.SubFactory(UserFactory, roles=[Role.COORDINATOR])
+    sent_at = factory.LazyFunction(timezone.now)
+
+
+class FocusGroupMeetingFactory(factory.django.DjangoModelFactory):
+    """A meeting a fortnight away; `held=True` for one last month."""
+
+    class Meta:
+        model = FocusGroupMeeting
+
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+    place = "Longsight Community Centre, 21 Stockport Road"
+    agenda = "Welcome\nThe write-up from the last event\nAny other business"
+
+    class Params:
+        held = factory.Trait(
+            starts_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=30))
+        )
+
+
+class MeetingReplyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingReply
+
+    meeting = factory.SubFactory(FocusGroupMeetingFactory)
+    member = factory.SubFactory(FocusGroupMemberFactory)
+    can_come = True
+
+
+# Findings ------------------------------------------------------------------------------
+# Tests of how findings move from step to step use the services; these factories make
+# the rows directly, for tests that only need findings to exist.
+
+
+class FindingsFactory(factory.django.DjangoModelFactory):
+    """Draft findings about one held event."""
+
+    class Meta:
+        model = Findings
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"What we heard at listening event {n}")
+    created_by = factory.SubFactory(UserFactory, roles=[Role.COORDINATOR])
+
+    @factory.post_generation
+    def events(findings, create, extracted, **kwargs):
+        if create:
+            findings.events.set(extracted or [EventFactory(held=True)])
+
+
+class FindingsVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FindingsVersion
+        django_get_or_create = ["findings", "number"]
+
+    findings = factory.SubFactory(FindingsFactory)
+    number = 1
+    overview = "People want officers to explain themselves and to come back and say what changed."
+
+
+class FindingsSectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FindingsSection
+        skip_postgeneration_save = True
+
+    version = factory.SubFactory(FindingsVersionFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    heading = factory.Sequence(lambda n: f"Theme {n}")
+    summary = "People said officers should explain why they stop someone."
+
+    @factory.post_generation
+    def items(section, create, extracted, **kwargs):
+        if create and extracted:
+            section.items.set(extracted)
+
+
+class SenseCheckRequestFactory(factory.django.DjangoModelFactory):
+    """A member asked to check a version that has been sent, by a week from now."""
+
+    class Meta:
+        model = SenseCheckRequest
+
+    version = factory.SubFactory(
+        FindingsVersionFactory,
+        sent_at=factory.LazyFunction(timezone.now),
+        findings__status=Findings.Status.WITH_FOCUS_GROUP,
+        findings__sent_at=factory.LazyFunction(timezone.now),
+    )
+    member = factory.SubFactory(FocusGroupMemberFactory)
+    deadline = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=7))
+
+
+class SectionAnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SectionAnswer
+
+    request = factory.SubFactory(SenseCheckRequestFactory)
+    section = factory.SubFactory(
+        FindingsSectionFactory, version=factory.SelfAttribute("..request.version")
+    )
+    verdict = SectionAnswer.Verdict.PARTLY
+    comment = "It misses what the young people said about being stopped on the way to school."
+
+
+class FindingsChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FindingsChange
+
+    findings = factory.SubFactory(FindingsFactory)
+    kind = FindingsChange.Kind.DRAFTED
+    by = factory.SelfAttribute("findings.created_by")

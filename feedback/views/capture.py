@@ -48,6 +48,7 @@ from feedback.services import (
     feedback_restore,
     feedback_save_tags,
     feedback_set_aside,
+    feedback_set_internal,
     feedback_stage_form,
     feedback_submit_form,
     feedback_tag,
@@ -340,6 +341,31 @@ def item_unflag(request, pk):
     feedback_unflag(item=item, by=request.user, reason=form.cleaned_data["reason"])
     messages.success(request, _("The flag is removed. The reason is kept in the history."))
     return redirect("feedback:item", pk=item.pk)
+
+
+def _set_internal(request, pk, *, is_internal: bool):
+    item = _get_item(pk)
+    if not item.can_be_marked_internal:
+        messages.error(request, _("Only officers' discussion notes can be marked internal."))
+    elif item.is_internal != is_internal:
+        feedback_set_internal(item=item, is_internal=is_internal)
+        if is_internal:
+            messages.success(request, _("The note is internal: findings will never quote it."))
+        else:
+            messages.success(request, _("The note is no longer internal: findings may quote it."))
+    return redirect("feedback:item", pk=item.pk)
+
+
+@require_POST
+@capability_required(Capability.MANAGE_FEEDBACK)
+def item_mark_internal(request, pk):
+    return _set_internal(request, pk, is_internal=True)
+
+
+@require_POST
+@capability_required(Capability.MANAGE_FEEDBACK)
+def item_unmark_internal(request, pk):
+    return _set_internal(request, pk, is_internal=False)
 
 
 # Staff: capturing feedback at and after events ------------------------------------
