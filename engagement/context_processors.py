@@ -27,6 +27,8 @@ STAFF_NAVIGATION = [
     NavigationItem(_("Overview"), "staff-home", Capability.USE_STAFF_SITE),
     NavigationItem(_("Events"), "events:list", Capability.VIEW_EVENTS),
     NavigationItem(_("Feedback"), "feedback:inbox", Capability.VIEW_FEEDBACK),
+    NavigationItem(_("Findings"), "feedback:findings-list", Capability.VIEW_FEEDBACK),
+    NavigationItem(_("Focus group"), "feedback:focus-group", Capability.VIEW_PERSONAL_DATA),
     NavigationItem(_("Contacts"), "contacts:list", Capability.VIEW_PERSONAL_DATA),
     NavigationItem(_("Contact numbers"), "contacts:counts", Capability.VIEW_CONTACT_COUNTS),
     NavigationItem(_("Outbox"), "contacts:outbox", Capability.VIEW_PERSONAL_DATA),

@@ -66,7 +66,7 @@ ROLE_JOURNEYS = [
     ("coordinator", "/staff/", None, {"Overview"}),
     ("leader", "/staff/", None, {"Overview"}),
     ("action_owner", "/staff/", None, {"Overview"}),
-    ("focus_group_member", "/panel/", "Findings to check", {"Findings to check"}),
+    ("focus_group_member", "/panel/", "Your focus group page", {"Findings to check"}),
     ("administrator", "/staff/", None, {"Overview", "Administration"}),
 ]
 

@@ -1,24 +1,29 @@
-"""Findings from start to finish in a real Chromium browser: a Coordinator drafts
-findings from an event's tagged feedback and sends them to two members; each answers on
-a 320 px phone; the Coordinator reads the answers side by side, amends a section because
-of one, compares the versions, agrees and shares; the contact who came gets exactly one
-email, through a real SMTP server, and the findings are on the public event page. Every
-page is checked with axe-core against WCAG 2.2 AA."""
+"""Findings from start to finish in a real Chromium browser: a contact who said they
+would like to join the focus group is invited, and accepts on her phone from the emailed
+link; a Coordinator drafts findings from an event's tagged feedback and sends them to
+two members; each answers on a 320 px phone; the Coordinator reads the answers side by
+side, amends a section because of one, compares the versions, agrees and shares; the
+contact who came gets exactly one email, through a real SMTP server, and the findings
+are on the public event page. Every page is checked with axe-core against WCAG 2.2 AA."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from contacts.models import ConsentPurpose
 from contacts.tests.factories import AttendanceFactory, AttendeeFactory
 from events.tests.helpers import DESKTOP, SMALL_PHONE
-from feedback.models import Findings, SectionAnswer
+from feedback.models import Findings, FocusGroupMember, SectionAnswer
 from feedback.tests.factories import FocusGroupMemberFactory
 from feedback.tests.findings_helpers import a_held_event_with_tagged_feedback
 from feedback.tests.helpers import a_programme_asking_the_key_questions, no_sideways_scroll
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+AMINAS_PASSWORD = "harbour-kettle-lantern"
 
 
 def check(page, axe_check, what: str, *, phone: bool = False) -> None:
@@ -27,12 +32,52 @@ def check(page, axe_check, what: str, *, phone: bool = False) -> None:
     axe_check(page, f"{what}{', at 320px' if phone else ''}")
 
 
-def member_answers(browser, live_server, sign_in, axe_check, member, answers):
+def invite_and_join(browser, live_server, sign_in, axe_check, coordinator, smtp_server):
+    """A Coordinator invites Amina, who ticked "I would like to join the focus group";
+    she accepts from the emailed link on her phone and chooses a password."""
+    AttendeeFactory(
+        name="Amina Yusuf", email="amina@example.org", consents=[ConsentPurpose.FOCUS_GROUP]
+    )
+    staff = browser.new_context(viewport=DESKTOP)
+    page = staff.new_page()
+    sign_in(page, coordinator.username)
+    page.goto(f"{live_server.url}/staff/focus-group/")
+    page.get_by_role("link", name="Invite a contact").click()
+    page.get_by_role("button", name="Invite Amina Yusuf").click()
+    expect(page.get_by_text("An invitation is on its way to Amina Yusuf")).to_be_visible()
+    check(page, axe_check, "inviting a contact to the focus group")
+    staff.close()
+
+    (invitation,) = smtp_server.wait_for(1)
+    assert invitation["To"] == "amina@example.org"
+    body = invitation.get_body(preferencelist=("plain",)).get_content()
+    join_path = re.search(r"https?://[^/\s]+(/panel/join/\S+/)", body).group(1)
+
+    phone = browser.new_context(viewport=SMALL_PHONE)
+    page = phone.new_page()
+    page.goto(f"{live_server.url}{join_path}")
+    expect(page.get_by_role("heading", name="Welcome, Amina")).to_be_visible()
+    check(page, axe_check, "accepting the invitation", phone=True)
+    page.get_by_label("Username").fill("amina")
+    page.locator("#id_password1").fill(AMINAS_PASSWORD)
+    page.get_by_label("Password again").fill(AMINAS_PASSWORD)
+    page.get_by_label("I have read the focus group's ground rules").check()
+    page.get_by_role("button", name="Join the focus group").click()
+    page.wait_for_url(f"{live_server.url}/panel/")
+    expect(page.get_by_text("Welcome to the focus group.")).to_be_visible()
+    phone.close()
+    return FocusGroupMember.objects.get(user__username="amina")
+
+
+def member_answers(browser, live_server, sign_in, axe_check, member, answers, password=None):
     """A member signs in on a phone and answers each section in turn: `answers` is a
     list of (verdict label, comment), one per section."""
     context = browser.new_context(viewport=SMALL_PHONE)
     page = context.new_page()
-    sign_in(page, member.user.username)
+    if password:
+        sign_in(page, member.user.username, password)
+    else:
+        sign_in(page, member.user.username)
     expect(page.get_by_role("heading", name="Findings to check")).to_be_visible()
     check(page, axe_check, "the member's page with findings to check", phone=True)
     page.get_by_role("link", name="Start reading").click()
@@ -66,7 +111,7 @@ def test_findings_are_drafted_checked_amended_agreed_and_shared(
     came = AttendeeFactory(name="Grace Contact", email="grace@example.org", subscribed=True)
     AttendanceFactory(event=tagged.event, attendee=came)
     AttendeeFactory(email="no-consent@example.org")
-    amina = FocusGroupMemberFactory(user__username="amina", user__first_name="Amina")
+    amina = invite_and_join(browser, live_server, sign_in, axe_check, coordinator, smtp_server)
     tariq = FocusGroupMemberFactory(user__username="tariq", user__first_name="Tariq")
     FocusGroupMemberFactory(user__username="not-asked")
 
@@ -110,7 +155,13 @@ def test_findings_are_drafted_checked_amended_agreed_and_shared(
 
     # Each member answers on their phone.
     member_answers(
-        browser, live_server, sign_in, axe_check, amina, [("Accurate", ""), ("Accurate", "")]
+        browser,
+        live_server,
+        sign_in,
+        axe_check,
+        amina,
+        [("Accurate", ""), ("Accurate", "")],
+        password=AMINAS_PASSWORD,
     )
     member_answers(
         browser,
@@ -158,7 +209,8 @@ def test_findings_are_drafted_checked_amended_agreed_and_shared(
     staff.close()
 
     # The contact who came gets exactly one email; the findings are on the public page.
-    smtp_server.wait_for(1)
+    # The invitation, two requests to check, two thank-yous and Grace's email.
+    smtp_server.wait_for(6)
     to_grace = smtp_server.messages_to("grace@example.org")
     assert len(to_grace) == 1
     assert "What we heard" in to_grace[0]["Subject"]
