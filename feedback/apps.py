@@ -2,6 +2,17 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _forget_erased_contact(sender, *, attendee, **kwargs):
+    from feedback.services.focus_group import focus_group_forget_contact
+
+    focus_group_forget_contact(attendee=attendee)
+
+
 class FeedbackConfig(AppConfig):
     name = "feedback"
     verbose_name = _("Feedback and taxonomy")
+
+    def ready(self):
+        from contacts.signals import attendee_erased
+
+        attendee_erased.connect(_forget_erased_contact, dispatch_uid="feedback-forget-erased")

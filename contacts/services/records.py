@@ -22,6 +22,7 @@ from contacts.services.outbox import (
     outbox_enqueue,
     outbox_scrub_for_attendee,
 )
+from contacts.signals import attendee_erased
 from engagement.models import Community
 
 
@@ -171,6 +172,7 @@ def attendee_erase(
     attendee.entered_by = None
     attendee.erased_at = timezone.now()
     attendee.save()
+    attendee_erased.send(sender=Attendee, attendee=attendee)
     return True
 
 

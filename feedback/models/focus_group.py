@@ -77,6 +77,9 @@ class FocusGroupMember(models.Model):
         verbose_name=_("ended by"),
     )
     end_reason = models.CharField(_("why it ended"), max_length=500, blank=True)
+    # Set when the contact they joined as was erased: their account's name and email
+    # went with it, and their past answers read as a former member's.
+    details_erased_at = models.DateTimeField(_("details erased"), null=True, blank=True)
     events_facilitated = models.ManyToManyField(
         "events.Event",
         blank=True,
@@ -96,6 +99,8 @@ class FocusGroupMember(models.Model):
 
     @property
     def name(self) -> str:
+        if self.details_erased_at is not None:
+            return str(_("A former member (details erased)"))
         return self.user.get_full_name() or self.user.get_username()
 
     def is_active(self, now=None) -> bool:

@@ -36,6 +36,7 @@ from feedback.services.focus_group import (  # noqa: F401
     MeetingDetails,
     NotInvitable,
     UsernameTaken,
+    focus_group_forget_contact,
     focus_group_invitation_for_link,
     focus_group_invitation_signed,
     focus_group_invitation_url,

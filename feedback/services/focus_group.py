@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from contacts.models import Attendee, ConsentPurpose
 from contacts.services.consent import attendee_record_activity
@@ -182,6 +183,13 @@ def focus_group_join(*, signed: str, username: str, password: str) -> FocusGroup
 # Membership ---------------------------------------------------------------------------
 
 
+def _record_activity(member: FocusGroupMember) -> None:
+    """What a member does for the group keeps the contact they joined as from being
+    erased for going quiet."""
+    if member.attendee is not None and not member.attendee.is_erased:
+        attendee_record_activity(attendee=member.attendee)
+
+
 def _focus_group_role() -> Group:
     return Group.objects.get(name=Role.FOCUS_GROUP_MEMBER)
 
@@ -224,6 +232,35 @@ def focus_group_member_end(
     member.save(update_fields=["ended_at", "ended_by", "end_reason"])
     member.user.groups.remove(_focus_group_role())
     MeetingReply.objects.filter(member=member, meeting__starts_at__gt=now).delete()
+
+
+def focus_group_forget_contact(*, attendee: Attendee) -> int:
+    """The contact a member joined as has been erased, at their request or under the
+    retention rules: their membership ends at once, and the account made from their
+    details loses its name, email and password, so that erasure reaches it too. What
+    they said as a member stays, as a former member's. Returns how many memberships
+    were affected."""
+    members = list(
+        FocusGroupMember.objects.select_for_update()
+        .filter(attendee=attendee, details_erased_at__isnull=True)
+        .select_related("user")
+    )
+    now = timezone.now()
+    for member in members:
+        focus_group_member_end(
+            member=member,
+            by=None,
+            reason=_("Their contact details were erased."),
+        )
+        user = member.user
+        user.username = f"erased-member-{member.pk}"
+        user.first_name = user.last_name = user.email = ""
+        # An inactive account is signed out of every session at its next request.
+        user.is_active = False
+        user.set_unusable_password()
+        user.save()
+        FocusGroupMember.objects.filter(pk=member.pk).update(details_erased_at=now)
+    return len(members)
 
 
 # Meetings -----------------------------------------------------------------------------
@@ -334,6 +371,7 @@ def focus_group_meeting_reply(
         member=member,
         defaults={"can_come": can_come, "answered_at": timezone.now()},
     )
+    _record_activity(member)
     return reply
 
 

@@ -24,6 +24,7 @@ from feedback.models import (
     SenseCheckRequest,
 )
 from feedback.services.findings import FindingsRefused, _locked, _log
+from feedback.services.focus_group import _record_activity
 
 # Members are reminded this many days before the deadline, if they have not answered.
 REMINDER_DAYS_BEFORE_DEADLINE = 2
@@ -173,6 +174,7 @@ def sense_check_answer(
     if problem:
         raise FindingsRefused(problem)
     SectionAnswer.objects.current().filter(request=request, section=section).update(replaced_at=now)
+    _record_activity(request.member)
     return SectionAnswer.objects.create(
         request=request,
         section=section,
