@@ -8,6 +8,10 @@ SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test test-fast lint format worker beat bench migrate seed install install-dev clean
 
+# Bytecode caches let each test worker skip recompiling and re-rewriting assertions in
+# every module, which costs seconds per worker where the environment turns them off.
+unexport PYTHONDONTWRITEBYTECODE
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip

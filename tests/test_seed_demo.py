@@ -1,6 +1,6 @@
 import pytest
 from django.apps import apps
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 
 from conftest import DEMO_PASSWORD
@@ -8,7 +8,17 @@ from contacts.models import Attendance, Attendee, ConsentPurpose, ConsentRecord,
 from engagement.models import Community, Department, Programme
 from engagement.roles import Role, roles_of
 from events.models import Debrief, Event, Venue
-from feedback.models import KeyQuestion
+from feedback.models import (
+    Findings,
+    FindingsChange,
+    FocusGroupInvitation,
+    FocusGroupMeeting,
+    FocusGroupMember,
+    KeyQuestion,
+    SectionAnswer,
+    SenseCheckRequest,
+)
+from feedback.selectors import findings_to_check
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +100,63 @@ def test_seed_demo_refuses_production_mode(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="for development"):
         call_command("seed_demo")
+
+
+# The focus group and findings --------------------------------------------------------
+
+
+def test_the_demo_focus_group_has_members_past_members_and_the_panel_user(demo_data, rf):
+    active = FocusGroupMember.objects.active()
+    assert 10 <= active.count() <= 15
+    assert active.filter(user__username="panel").exists()
+    recruited = active.exclude(user__username="panel")
+    assert all(
+        ConsentPurpose.FOCUS_GROUP in member.attendee.live_consent_purposes()
+        for member in recruited.select_related("attendee")
+    )
+    member = recruited.first()
+    user = authenticate(rf.get("/"), username=member.user.username, password=DEMO_PASSWORD)
+    assert user is not None
+    assert roles_of(user) == {Role.FOCUS_GROUP_MEMBER}
+
+    past = FocusGroupMember.objects.past()
+    assert past.count() == 2
+    assert {member.stepped_down for member in past} == {True, False}
+    assert all(roles_of(member.user) == frozenset() for member in past)
+    assert FocusGroupInvitation.objects.still_valid().count() == 1
+
+
+def test_the_demo_focus_group_meets_and_facilitates(demo_data):
+    held = FocusGroupMeeting.objects.past().with_reply_counts()
+    assert held.count() >= 4
+    assert all(meeting.attendance_recorded_at and meeting.attended_count for meeting in held)
+    upcoming = FocusGroupMeeting.objects.upcoming().not_cancelled()
+    assert upcoming.count() == 2
+    assert upcoming.first().replies.exists()
+    panel = FocusGroupMember.objects.get(user__username="panel")
+    assert not upcoming.first().replies.filter(member=panel).exists()
+    assert (
+        FocusGroupMember.events_facilitated.through.objects.values("event").distinct().count() >= 3
+    )
+
+
+def test_demo_findings_are_at_every_step_with_answers_from_members(demo_data):
+    assert set(Findings.objects.values_list("status", flat=True)) == set(Findings.Status.values)
+    assert not Findings.objects.filter(events__isnull=True).exists()
+    round_up = Findings.objects.get(status=Findings.Status.AGREED)
+    assert round_up.events.count() == 2
+    assert SectionAnswer.objects.current().exclude(verdict="accurate").exists()
+    assert SectionAnswer.objects.filter(is_late=True).exists()
+    assert FindingsChange.objects.filter(because_of__isnull=False).exists()
+    amending = Findings.objects.get(status=Findings.Status.AMENDING)
+    assert amending.versions.count() == 2
+    shared = Findings.objects.get(status=Findings.Status.SHARED)
+    assert shared.agreed_version.sections.exists()
+
+
+def test_the_demo_panel_user_has_findings_to_check(demo_data):
+    panel = get_user_model().objects.get(username="panel").focus_group_membership
+    assert [request.version.findings.status for request in findings_to_check(member=panel)] == [
+        Findings.Status.WITH_FOCUS_GROUP
+    ]
+    assert not SenseCheckRequest.objects.filter(member=panel, answers__isnull=False).exists()
