@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -227,9 +228,10 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": OUTBOX_SWEEP_SECONDS},
     },
     # Contacts with no activity for CONTACT_RETENTION_MONTHS get a notice, then go.
+    # Daily tasks that email people run in the morning, never at night.
     "purge-inactive-contacts": {
         "task": "contacts.tasks.purge_inactive_contacts",
-        "schedule": timedelta(hours=24),
+        "schedule": crontab(hour=10, minute=0),
     },
     # Expired staff sessions pile up in the database; clear them nightly.
     "clear-expired-sessions": {
@@ -244,7 +246,7 @@ CELERY_BEAT_SCHEDULE = {
     # Focus group members who have not answered are reminded two days before the deadline.
     "send-sense-check-reminders": {
         "task": "feedback.tasks.send_sense_check_reminders",
-        "schedule": timedelta(hours=24),
+        "schedule": crontab(hour=10, minute=0),
     },
 }
 

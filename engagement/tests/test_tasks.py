@@ -22,3 +22,10 @@ def test_every_scheduled_task_exists(settings):
     app.loader.import_default_modules()
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
         assert entry["task"] in app.tasks, name
+
+
+def test_daily_tasks_that_email_people_run_in_the_morning(settings):
+    for name in ("purge-inactive-contacts", "send-sense-check-reminders"):
+        schedule = settings.CELERY_BEAT_SCHEDULE[name]["schedule"]
+        assert (schedule.hour, schedule.minute) == ({10}, {0}), name
+        assert str(schedule.tz) == settings.TIME_ZONE == "Europe/London"
