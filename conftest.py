@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client, override_settings
 
 from engagement.roles import Role
@@ -425,3 +425,46 @@ def smtp_server(settings):
     settings.EMAIL_TIMEOUT = 5
     yield server
     server.stop()
+
+
+# Delivery through real services ---------------------------------------------------
+# A Redis of the test's own, an SMTP server and real Celery workers against the test
+# database, for the tests that follow an email from the outbox to the mail server.
+
+
+@pytest.fixture
+def real_services():
+    require_service(
+        connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL), shared with the workers"
+    )
+    require_service(
+        shutil.which("redis-server") is not None, "Redis (redis-server), a broker of the test's own"
+    )
+
+
+@pytest.fixture
+def redis_server(real_services, tmp_path):
+    from contacts.tests.delivery import RedisServer
+
+    server = RedisServer(tmp_path / "redis").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp(real_services):
+    from engagement.tests.smtp import SmtpServer
+
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def workers(transactional_db, redis_server, smtp, tmp_path):
+    from contacts.tests.delivery import Workers
+
+    # Depends on the database fixture so that the workers stop before it is flushed.
+    started = Workers(tmp_path, redis_url=redis_server.url, email_url=smtp.url)
+    yield started
+    started.stop_all()

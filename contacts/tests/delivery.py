@@ -194,3 +194,14 @@ class Workers:
     def stop_all(self):
         for process in self.processes:
             _stop(process)
+
+
+def wait_for_workers(count: int, workers: Workers) -> None:
+    """Until `count` workers answer a ping; fails at once if one of them has died."""
+
+    def answered():
+        for process in workers.processes:
+            workers.check_running(process)
+        return len(celery_app.control.ping(timeout=0.5)) >= count
+
+    wait_until(answered, timeout=60, what=f"{count} worker(s) to answer")

@@ -4,26 +4,21 @@ mid-batch, a broker that goes away, and recipients whose mail server refuses or
 stalls must never lose an email, and must send each one once (a killed worker may
 repeat only the one message it was sending)."""
 
-import shutil
 import time
 from collections import Counter
 
 import pytest
 import redis
-from django.db import connection
 
-from conftest import require_service
 from contacts.models import Attendee, OutboxMessage
 from contacts.services.invitations import event_invite
 from contacts.tests.delivery import (
     WORKER_OUTBOX_SETTINGS,
-    RedisServer,
-    Workers,
     celery_publishing_to,
+    wait_for_workers,
     wait_until,
 )
 from contacts.tests.factories import AttendeeFactory
-from engagement.celery import app as celery_app
 from engagement.tests.smtp import SmtpServer
 from events.tests.factories import EventFactory
 
@@ -31,47 +26,6 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 Status = OutboxMessage.Status
 MAX_ATTEMPTS = int(WORKER_OUTBOX_SETTINGS["OUTBOX_MAX_ATTEMPTS"])
-
-
-@pytest.fixture
-def real_services():
-    require_service(
-        connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL), shared with the workers"
-    )
-    require_service(
-        shutil.which("redis-server") is not None, "Redis (redis-server), a broker of the test's own"
-    )
-
-
-@pytest.fixture
-def redis_server(real_services, tmp_path):
-    server = RedisServer(tmp_path / "redis").start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def smtp(real_services):
-    server = SmtpServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def workers(transactional_db, redis_server, smtp, tmp_path):
-    # Depends on the database fixture so that the workers stop before it is flushed.
-    started = Workers(tmp_path, redis_url=redis_server.url, email_url=smtp.url)
-    yield started
-    started.stop_all()
-
-
-def wait_for_workers(count: int, workers: Workers):
-    def answered():
-        for process in workers.processes:
-            workers.check_running(process)
-        return len(celery_app.control.ping(timeout=0.5)) >= count
-
-    wait_until(answered, timeout=60, what=f"{count} worker(s) to answer")
 
 
 def unfinished() -> int:

@@ -3,55 +3,18 @@ Celery worker on Redis, against PostgreSQL, and arrive at a real SMTP server. Th
 contact who came gets exactly one email, the member who checked the findings is
 thanked, and pressing share again sends nothing more."""
 
-import shutil
 import time
 
 import pytest
-from django.db import connection
 
-from conftest import require_service
-from contacts.tests.delivery import RedisServer, Workers, celery_publishing_to, wait_until
+from contacts.tests.delivery import celery_publishing_to, wait_for_workers, wait_until
 from contacts.tests.factories import AttendanceFactory, AttendeeFactory
-from engagement.celery import app as celery_app
-from engagement.tests.smtp import SmtpServer
 from feedback.services import findings_share
 from feedback.tests.factories import FocusGroupMemberFactory
 from feedback.tests.findings_helpers import a_held_event_with_tagged_feedback, agreed_findings
 from feedback.tests.helpers import a_programme_asking_the_key_questions
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def real_services():
-    require_service(
-        connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL), shared with the workers"
-    )
-    require_service(
-        shutil.which("redis-server") is not None, "Redis (redis-server), a broker of the test's own"
-    )
-
-
-@pytest.fixture
-def redis_server(real_services, tmp_path):
-    server = RedisServer(tmp_path / "redis").start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def smtp(real_services):
-    server = SmtpServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def workers(transactional_db, redis_server, smtp, tmp_path):
-    # Depends on the database fixture so that the workers stop before it is flushed.
-    started = Workers(tmp_path, redis_url=redis_server.url, email_url=smtp.url)
-    yield started
-    started.stop_all()
 
 
 def test_sharing_emails_the_attending_contact_exactly_once(
@@ -67,12 +30,8 @@ def test_sharing_emails_the_attending_contact_exactly_once(
     findings = agreed_findings(tagged=tagged, by=coordinator, member=member)
 
     with celery_publishing_to(redis_server.url):
-        worker = workers.start()
-        wait_until(
-            lambda: workers.check_running(worker) or celery_app.control.ping(timeout=0.5),
-            timeout=60,
-            what="the worker to answer",
-        )
+        workers.start()
+        wait_for_workers(1, workers)
         smtp.clear()
         assert findings_share(findings=findings, by=coordinator) == 1
         wait_until(
