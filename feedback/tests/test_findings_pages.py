@@ -34,11 +34,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def tagged(programme):
-    return a_held_event_with_tagged_feedback(programme)
-
-
-@pytest.fixture
 def panel_client(client, user_for_role):
     """The panel role's account, an active member, signed in."""
     user = user_for_role(Role.FOCUS_GROUP_MEMBER)

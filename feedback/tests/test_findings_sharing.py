@@ -38,11 +38,6 @@ from feedback.tests.findings_helpers import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def tagged(programme):
-    return a_held_event_with_tagged_feedback(programme)
-
-
 def findings_emails():
     return OutboxMessage.objects.filter(dedupe_key__startswith="findings-shared:")
 

@@ -23,7 +23,6 @@ from feedback.services import (
 )
 from feedback.tests.factories import FocusGroupMemberFactory
 from feedback.tests.findings_helpers import (
-    a_held_event_with_tagged_feedback,
     answer_every_section,
     findings_sent_to,
     members,
@@ -31,11 +30,6 @@ from feedback.tests.findings_helpers import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def tagged(programme):
-    return a_held_event_with_tagged_feedback(programme)
 
 
 def request_of(member, findings) -> SenseCheckRequest:
