@@ -1,5 +1,6 @@
 """Small helpers shared by the feedback app's tests, in the browser and out of it."""
 
+import re
 from datetime import timedelta
 from importlib import import_module
 
@@ -106,3 +107,22 @@ def a_programme_asking_the_key_questions():
     for position, question in enumerate(questions, start=1):
         ProgrammeKeyQuestionFactory(programme=programme, key_question=question, position=position)
     return programme, questions
+
+
+# The label "Password" is also the start of "Password again".
+FIRST_PASSWORD_BOX = "#id_password1"
+
+
+def join_path_from(invitation_email) -> str:
+    """The path of the join link in an emailed focus group invitation."""
+    body = invitation_email.get_body(preferencelist=("plain",)).get_content()
+    return re.search(r"https?://[^/\s]+(/panel/join/\S+/)", body).group(1)
+
+
+def fill_in_the_join_form(page, *, username: str, password: str, agree: bool = True) -> None:
+    page.get_by_label("Username").fill(username)
+    page.locator(FIRST_PASSWORD_BOX).fill(password)
+    page.get_by_label("Password again").fill(password)
+    if agree:
+        page.get_by_label("I have read the focus group's ground rules").check()
+    page.get_by_role("button", name="Join the focus group").click()

@@ -6,7 +6,6 @@ side, amends a section because of one, compares the versions, agrees and shares;
 contact who came gets exactly one email, through a real SMTP server, and the findings
 are on the public event page. Every page is checked with axe-core against WCAG 2.2 AA."""
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -19,7 +18,12 @@ from events.tests.helpers import DESKTOP, SMALL_PHONE
 from feedback.models import Findings, FocusGroupMember, SectionAnswer
 from feedback.tests.factories import FocusGroupMemberFactory
 from feedback.tests.findings_helpers import a_held_event_with_tagged_feedback
-from feedback.tests.helpers import a_programme_asking_the_key_questions, no_sideways_scroll
+from feedback.tests.helpers import (
+    a_programme_asking_the_key_questions,
+    fill_in_the_join_form,
+    join_path_from,
+    no_sideways_scroll,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -50,19 +54,14 @@ def invite_and_join(browser, live_server, sign_in, axe_check, coordinator, smtp_
 
     (invitation,) = smtp_server.wait_for(1)
     assert invitation["To"] == "amina@example.org"
-    body = invitation.get_body(preferencelist=("plain",)).get_content()
-    join_path = re.search(r"https?://[^/\s]+(/panel/join/\S+/)", body).group(1)
+    join_path = join_path_from(invitation)
 
     phone = browser.new_context(viewport=SMALL_PHONE)
     page = phone.new_page()
     page.goto(f"{live_server.url}{join_path}")
     expect(page.get_by_role("heading", name="Welcome, Amina")).to_be_visible()
     check(page, axe_check, "accepting the invitation", phone=True)
-    page.get_by_label("Username").fill("amina")
-    page.locator("#id_password1").fill(AMINAS_PASSWORD)
-    page.get_by_label("Password again").fill(AMINAS_PASSWORD)
-    page.get_by_label("I have read the focus group's ground rules").check()
-    page.get_by_role("button", name="Join the focus group").click()
+    fill_in_the_join_form(page, username="amina", password=AMINAS_PASSWORD)
     page.wait_for_url(f"{live_server.url}/panel/")
     expect(page.get_by_text("Welcome to the focus group.")).to_be_visible()
     phone.close()

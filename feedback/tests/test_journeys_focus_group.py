@@ -4,8 +4,6 @@ by email through a real SMTP server, the person makes an account and lands on th
 focus group page, says they can come to a meeting, steps down, and is refused the
 panel from then on. Every page is checked with axe-core against WCAG 2.2 AA."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
@@ -15,13 +13,16 @@ from engagement.roles import Role
 from events.tests.helpers import SMALL_PHONE
 from feedback.models import FocusGroupMember, MeetingReply
 from feedback.tests.factories import FocusGroupMeetingFactory
-from feedback.tests.helpers import no_sideways_scroll
+from feedback.tests.helpers import (
+    FIRST_PASSWORD_BOX,
+    fill_in_the_join_form,
+    join_path_from,
+    no_sideways_scroll,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "kettle-harbour-lantern"
-# The label "Password" is also the start of "Password again".
-FIRST_PASSWORD_BOX = "#id_password1"
 
 
 def check(page, axe_check, what: str) -> None:
@@ -60,8 +61,7 @@ def test_a_contact_is_invited_joins_replies_to_a_meeting_and_steps_down(
     # The invitation, as it arrives.
     (email,) = smtp_server.wait_for(1)
     assert email["To"] == "abdi@example.org"
-    body = email.get_body(preferencelist=("plain",)).get_content()
-    join_path = re.search(r"https?://[^/\s]+(/panel/join/\S+/)", body).group(1)
+    join_path = join_path_from(email)
 
     # Abdi, on his own phone.
     phone = browser.new_context(viewport=SMALL_PHONE)
@@ -69,20 +69,14 @@ def test_a_contact_is_invited_joins_replies_to_a_meeting_and_steps_down(
     page.goto(f"{live_server.url}{join_path}")
     expect(page.get_by_role("heading", name="Welcome, Abdi")).to_be_visible()
     check(page, axe_check, "the invitation page")
-    page.get_by_label("Username").fill("abdi.f")
-    page.locator(FIRST_PASSWORD_BOX).fill("short")
-    page.get_by_label("Password again").fill("short")
-    page.get_by_role("button", name="Join the focus group").click()
+    fill_in_the_join_form(page, username="abdi.f", password="short", agree=False)
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     expect(page.get_by_text("This password is too short.").first).to_be_visible()
     expect(page.get_by_label("Username")).to_have_value("abdi.f")
     expect(page.locator(FIRST_PASSWORD_BOX)).to_have_value("")
     check(page, axe_check, "the invitation page with problems")
 
-    page.locator(FIRST_PASSWORD_BOX).fill(PASSWORD)
-    page.get_by_label("Password again").fill(PASSWORD)
-    page.get_by_label("I have read the focus group's ground rules").check()
-    page.get_by_role("button", name="Join the focus group").click()
+    fill_in_the_join_form(page, username="abdi.f", password=PASSWORD)
     page.wait_for_url(f"{live_server.url}/panel/")
     expect(page.get_by_text("Welcome to the focus group.")).to_be_visible()
     expect(page.get_by_text("How the sense-check works")).to_be_visible()
