@@ -11,6 +11,7 @@ at CHROMIUM_PATH (default /usr/bin/chromium). Stops the server it started when d
 
 import argparse
 import base64
+import json
 import os
 import signal
 import socket
@@ -19,6 +20,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -77,6 +79,41 @@ def sign_in(page, url: str, username: str, password: str = DEMO_PASSWORD) -> Non
     page.get_by_role("button", name="Sign in").click()
 
 
+@contextmanager
+def uk_browser_page():
+    """A page in headless Chromium at desktop width, set up as in the UK; the browser is
+    closed afterwards. (Headless Chromium may still show its date pickers as
+    month/day/year if it has no British locale data.)"""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM_PATH,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--no-first-run"],
+        )
+        try:
+            context = browser.new_context(
+                viewport=WIDTHS["1280"], locale="en-GB", timezone_id="Europe/London"
+            )
+            yield context.new_page()
+            context.close()
+        finally:
+            browser.close()
+
+
+def shell_json(code: str, env: dict[str, str]) -> dict:
+    """What `code`, run by the management shell against the demo database, prints as
+    its last line of JSON: the pages a script is to open."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 def code_from_setup_key(key_text: str) -> str:
     """What an authenticator app shows for the key typed in from the set-up page."""
     key = key_text.replace(" ", "")
@@ -85,59 +122,47 @@ def code_from_setup_key(key_text: str) -> str:
 
 
 def take_screenshots(url: str, out: Path) -> None:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM_PATH,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run"],
-        )
-        try:
-            context = browser.new_context(viewport=WIDTHS["1280"])
-            page = context.new_page()
+    with uk_browser_page() as page:
+        page.goto(f"{url}/")
+        shoot(page, out, "home")
 
-            page.goto(f"{url}/")
-            shoot(page, out, "home")
+        page.goto(f"{url}/accounts/login/")
+        shoot(page, out, "login")
 
-            page.goto(f"{url}/accounts/login/")
-            shoot(page, out, "login")
+        sign_in(page, url, "coordinator", "not-the-password")
+        shoot(page, out, "login-error")
 
-            sign_in(page, url, "coordinator", "not-the-password")
-            shoot(page, out, "login-error")
+        sign_in(page, url, "coordinator")
+        page.wait_for_url("**/accounts/two-factor/setup/**")
+        shoot(page, out, "two-factor-setup")
 
-            sign_in(page, url, "coordinator")
-            page.wait_for_url("**/accounts/two-factor/setup/**")
-            shoot(page, out, "two-factor-setup")
+        page.set_viewport_size(WIDTHS["1280"])
+        code = code_from_setup_key(page.locator(".setup-key").inner_text())
+        page.get_by_label("6-digit code").fill(code)
+        page.get_by_role("button", name="Confirm and continue").click()
+        page.wait_for_url("**/staff/")
+        shoot(page, out, "staff-home")
 
-            page.set_viewport_size(WIDTHS["1280"])
-            code = code_from_setup_key(page.locator(".setup-key").inner_text())
-            page.get_by_label("6-digit code").fill(code)
-            page.get_by_role("button", name="Confirm and continue").click()
-            page.wait_for_url("**/staff/")
-            shoot(page, out, "staff-home")
+        page.get_by_role("button", name="Sign out").click()
+        page.wait_for_url("**/accounts/login/")
+        sign_in(page, url, "panel")
+        page.wait_for_url("**/panel/")
+        shoot(page, out, "panel-home")
+        page.get_by_role("button", name="Sign out").click()
+        page.wait_for_url("**/accounts/login/")
 
-            page.get_by_role("button", name="Sign out").click()
-            page.wait_for_url("**/accounts/login/")
-            sign_in(page, url, "panel")
-            page.wait_for_url("**/panel/")
-            shoot(page, out, "panel-home")
-            page.get_by_role("button", name="Sign out").click()
-            page.wait_for_url("**/accounts/login/")
-
-            # A locked account, as the Administrator sees it on the staff accounts page.
-            for _attempt in range(5):
-                sign_in(page, url, "leader", "not-the-password")
-            shoot(page, out, "locked-out")
-            sign_in(page, url, "admin")
-            page.wait_for_url("**/accounts/two-factor/setup/**")
-            code = code_from_setup_key(page.locator(".setup-key").inner_text())
-            page.get_by_label("6-digit code").fill(code)
-            page.get_by_role("button", name="Confirm and continue").click()
-            page.wait_for_url("**/staff/")
-            page.goto(f"{url}/staff/users/")
-            shoot(page, out, "staff-users")
-            context.close()
-        finally:
-            browser.close()
+        # A locked account, as the Administrator sees it on the staff accounts page.
+        for _attempt in range(5):
+            sign_in(page, url, "leader", "not-the-password")
+        shoot(page, out, "locked-out")
+        sign_in(page, url, "admin")
+        page.wait_for_url("**/accounts/two-factor/setup/**")
+        code = code_from_setup_key(page.locator(".setup-key").inner_text())
+        page.get_by_label("6-digit code").fill(code)
+        page.get_by_role("button", name="Confirm and continue").click()
+        page.wait_for_url("**/staff/")
+        page.goto(f"{url}/staff/users/")
+        shoot(page, out, "staff-users")
 
 
 def run_with_demo_server(take_screenshots, *, description, two_factor_required, prepare=None):

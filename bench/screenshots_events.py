@@ -16,14 +16,12 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from playwright.sync_api import sync_playwright  # noqa: E402
-
 from bench.screenshots import (  # noqa: E402
-    CHROMIUM_PATH,
     WIDTHS,
     run_with_demo_server,
     shoot,
     sign_in,
+    uk_browser_page,
 )
 
 
@@ -36,68 +34,52 @@ def open_first_event(page, url: str, query: str) -> str:
 
 
 def take_screenshots(url: str, out: Path) -> None:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM_PATH,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run"],
-        )
-        try:
-            # A browser set up as in the UK. (Headless Chromium may still show its date
-            # pickers as month/day/year if it has no British locale data.)
-            context = browser.new_context(
-                viewport=WIDTHS["1280"], locale="en-GB", timezone_id="Europe/London"
-            )
-            page = context.new_page()
+    with uk_browser_page() as page:
+        # What a member of the public sees.
+        page.goto(f"{url}/events/")
+        shoot(page, out, "events-public-list")
+        page.set_viewport_size(WIDTHS["1280"])
+        page.locator(".event-card h2 a").first.click()
+        page.wait_for_url("**/events/*/")
+        shoot(page, out, "events-public-detail")
 
-            # What a member of the public sees.
-            page.goto(f"{url}/events/")
-            shoot(page, out, "events-public-list")
-            page.set_viewport_size(WIDTHS["1280"])
-            page.locator(".event-card h2 a").first.click()
-            page.wait_for_url("**/events/*/")
-            shoot(page, out, "events-public-detail")
+        # What a coordinator sees.
+        page.set_viewport_size(WIDTHS["1280"])
+        sign_in(page, url, "coordinator")
+        page.wait_for_url("**/staff/")
+        page.goto(f"{url}/staff/events/")
+        shoot(page, out, "events-staff-list")
 
-            # What a coordinator sees.
-            page.set_viewport_size(WIDTHS["1280"])
-            sign_in(page, url, "coordinator")
-            page.wait_for_url("**/staff/")
-            page.goto(f"{url}/staff/events/")
-            shoot(page, out, "events-staff-list")
+        # A filter in use opens the "Filter and sort" panel by itself.
+        page.goto(f"{url}/staff/events/?when=past&status=held")
+        shoot(page, out, "events-staff-list-filtered")
 
-            # A filter in use opens the "Filter and sort" panel by itself.
-            page.goto(f"{url}/staff/events/?when=past&status=held")
-            shoot(page, out, "events-staff-list-filtered")
+        page.set_viewport_size(WIDTHS["1280"])
+        hub = open_first_event(page, url, "when=past&status=held")
+        shoot(page, out, "events-hub-held")
 
-            page.set_viewport_size(WIDTHS["1280"])
-            hub = open_first_event(page, url, "when=past&status=held")
-            shoot(page, out, "events-hub-held")
+        page.goto(f"{hub}held/")
+        shoot(page, out, "events-mark-held")
 
-            page.goto(f"{hub}held/")
-            shoot(page, out, "events-mark-held")
+        page.goto(f"{hub}debrief/")
+        shoot(page, out, "events-debrief")
 
-            page.goto(f"{hub}debrief/")
-            shoot(page, out, "events-debrief")
+        page.goto(f"{hub}poster/")
+        shoot(page, out, "events-poster")
 
-            page.goto(f"{hub}poster/")
-            shoot(page, out, "events-poster")
+        page.goto(f"{url}/staff/events/new/")
+        shoot(page, out, "events-plan")
 
-            page.goto(f"{url}/staff/events/new/")
-            shoot(page, out, "events-plan")
+        page.set_viewport_size(WIDTHS["1280"])
+        page.get_by_label("Title").fill("Listening event")
+        page.get_by_role("button", name="Save event").click()
+        shoot(page, out, "events-plan-errors")
 
-            page.set_viewport_size(WIDTHS["1280"])
-            page.get_by_label("Title").fill("Listening event")
-            page.get_by_role("button", name="Save event").click()
-            shoot(page, out, "events-plan-errors")
+        page.goto(f"{url}/staff/events/venues/")
+        shoot(page, out, "events-venues")
 
-            page.goto(f"{url}/staff/events/venues/")
-            shoot(page, out, "events-venues")
-
-            page.goto(f"{url}/staff/events/venues/new/")
-            shoot(page, out, "events-venue-form")
-            context.close()
-        finally:
-            browser.close()
+        page.goto(f"{url}/staff/events/venues/new/")
+        shoot(page, out, "events-venue-form")
 
 
 def main() -> None:

@@ -10,22 +10,19 @@ is turned off here: bench/screenshots.py already captures it. Uses the Chromium 
 CHROMIUM_PATH (default /usr/bin/chromium).
 """
 
-import json
-import subprocess
 import sys
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from playwright.sync_api import sync_playwright  # noqa: E402
-
 from bench.screenshots import (  # noqa: E402
-    CHROMIUM_PATH,
     WIDTHS,
     run_with_demo_server,
+    shell_json,
     shoot,
     sign_in,
+    uk_browser_page,
 )
 
 # Printed as JSON by a management shell: the most recent held event, whose public form
@@ -41,91 +38,69 @@ print(json.dumps({"token": event.feedback_token, "event": event.pk, "flagged": f
 
 
 def pages_to_shoot(env: dict[str, str]) -> dict:
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", FIND_PAGES],
-        cwd=BASE_DIR,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return shell_json(FIND_PAGES, env)
 
 
 def take_screenshots(url: str, out: Path, found: dict) -> None:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM_PATH,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run"],
+    with uk_browser_page() as page:
+        # What a member of the public sees after scanning the QR code.
+        form_url = f"{url}/give-feedback/{found['token']}/"
+        page.goto(form_url)
+        shoot(page, out, "feedback-form")
+
+        page.set_viewport_size(WIDTHS["1280"])
+        page.get_by_role("button", name="Send my feedback").click()
+        shoot(page, out, "feedback-form-empty")
+
+        page.goto(f"{url}/give-feedback/")
+        shoot(page, out, "feedback-form-general")
+
+        page.goto(form_url)
+        page.set_viewport_size(WIDTHS["1280"])
+        page.locator("textarea").first.fill(
+            "More officers who walk round the estate and stop to talk."
         )
-        try:
-            context = browser.new_context(
-                viewport=WIDTHS["1280"], locale="en-GB", timezone_id="Europe/London"
-            )
-            page = context.new_page()
+        page.get_by_role("button", name="Send my feedback").click()
+        page.wait_for_url("**/give-feedback/thank-you/")
+        shoot(page, out, "feedback-thanks")
 
-            # What a member of the public sees after scanning the QR code.
-            form_url = f"{url}/give-feedback/{found['token']}/"
-            page.goto(form_url)
-            shoot(page, out, "feedback-form")
+        # What a coordinator sees.
+        page.set_viewport_size(WIDTHS["1280"])
+        sign_in(page, url, "coordinator")
+        page.wait_for_url("**/staff/")
+        page.goto(f"{url}/staff/feedback/")
+        shoot(page, out, "feedback-inbox")
 
-            page.set_viewport_size(WIDTHS["1280"])
-            page.get_by_role("button", name="Send my feedback").click()
-            shoot(page, out, "feedback-form-empty")
+        page.goto(f"{url}/staff/feedback/{found['flagged']}/")
+        shoot(page, out, "feedback-item-flagged")
 
-            page.goto(f"{url}/give-feedback/")
-            shoot(page, out, "feedback-form-general")
+        notes_url = f"{url}/staff/events/{found['event']}/notes/"
+        page.goto(notes_url)
+        page.set_viewport_size(WIDTHS["1280"])
+        page.get_by_label("Point made").fill("Police should come to the youth club more.")
+        page.get_by_label("Point made").press("Enter")
+        page.get_by_text("All points are saved.").wait_for()
+        page.context.set_offline(True)
+        page.get_by_label("Point made").fill("The 101 number takes too long to answer.")
+        page.get_by_label("Point made").press("Enter")
+        shoot(page, out, "feedback-live-notes-offline")
+        page.context.set_offline(False)
+        page.get_by_text("All points are saved.").wait_for()
+        shoot(page, out, "feedback-live-notes")
 
-            page.goto(form_url)
-            page.set_viewport_size(WIDTHS["1280"])
-            page.locator("textarea").first.fill(
-                "More officers who walk round the estate and stop to talk."
-            )
-            page.get_by_role("button", name="Send my feedback").click()
-            page.wait_for_url("**/give-feedback/thank-you/")
-            shoot(page, out, "feedback-thanks")
+        page.goto(f"{url}/staff/events/{found['event']}/transcribe/")
+        shoot(page, out, "feedback-transcribe")
 
-            # What a coordinator sees.
-            page.set_viewport_size(WIDTHS["1280"])
-            sign_in(page, url, "coordinator")
-            page.wait_for_url("**/staff/")
-            page.goto(f"{url}/staff/feedback/")
-            shoot(page, out, "feedback-inbox")
+        page.goto(f"{url}/staff/feedback/analysis/")
+        shoot(page, out, "feedback-analysis")
 
-            page.goto(f"{url}/staff/feedback/{found['flagged']}/")
-            shoot(page, out, "feedback-item-flagged")
-
-            notes_url = f"{url}/staff/events/{found['event']}/notes/"
-            page.goto(notes_url)
-            page.set_viewport_size(WIDTHS["1280"])
-            page.get_by_label("Point made").fill("Police should come to the youth club more.")
-            page.get_by_label("Point made").press("Enter")
-            page.get_by_text("All points are saved.").wait_for()
-            context.set_offline(True)
-            page.get_by_label("Point made").fill("The 101 number takes too long to answer.")
-            page.get_by_label("Point made").press("Enter")
-            shoot(page, out, "feedback-live-notes-offline")
-            context.set_offline(False)
-            page.get_by_text("All points are saved.").wait_for()
-            shoot(page, out, "feedback-live-notes")
-
-            page.goto(f"{url}/staff/events/{found['event']}/transcribe/")
-            shoot(page, out, "feedback-transcribe")
-
-            page.goto(f"{url}/staff/feedback/analysis/")
-            shoot(page, out, "feedback-analysis")
-
-            # What a leader sees: no tagging, no original text.
-            page.get_by_role("button", name="Sign out").click()
-            page.wait_for_url("**/accounts/login/")
-            sign_in(page, url, "leader")
-            page.wait_for_url("**/staff/")
-            page.goto(f"{url}/staff/feedback/")
-            shoot(page, out, "feedback-inbox-leader")
-            context.close()
-        finally:
-            browser.close()
+        # What a leader sees: no tagging, no original text.
+        page.get_by_role("button", name="Sign out").click()
+        page.wait_for_url("**/accounts/login/")
+        sign_in(page, url, "leader")
+        page.wait_for_url("**/staff/")
+        page.goto(f"{url}/staff/feedback/")
+        shoot(page, out, "feedback-inbox-leader")
 
 
 def main() -> None:

@@ -10,22 +10,19 @@ is turned off here: bench/screenshots.py already captures it. Uses the Chromium 
 CHROMIUM_PATH (default /usr/bin/chromium).
 """
 
-import json
-import subprocess
 import sys
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from playwright.sync_api import sync_playwright  # noqa: E402
-
 from bench.screenshots import (  # noqa: E402
-    CHROMIUM_PATH,
     WIDTHS,
     run_with_demo_server,
+    shell_json,
     shoot,
     sign_in,
+    uk_browser_page,
 )
 
 # Printed as JSON by a management shell: demo findings at each step, the panel user's
@@ -50,83 +47,61 @@ print(json.dumps({
 
 
 def pages_to_shoot(env: dict[str, str]) -> dict:
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", FIND_PAGES],
-        cwd=BASE_DIR,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return shell_json(FIND_PAGES, env)
 
 
 def take_screenshots(url: str, out: Path, found: dict) -> None:
     findings = found["findings"]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM_PATH,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run"],
-        )
-        try:
-            context = browser.new_context(
-                viewport=WIDTHS["1280"], locale="en-GB", timezone_id="Europe/London"
-            )
-            page = context.new_page()
+    with uk_browser_page() as page:
+        # A focus group member on their phone.
+        sign_in(page, url, "panel")
+        page.wait_for_url("**/panel/")
+        shoot(page, out, "panel-home")
+        page.goto(f"{url}/panel/findings/{found['request']}/")
+        shoot(page, out, "panel-sense-check")
+        page.goto(f"{url}/panel/findings/{found['request']}/sections/{found['section']}/")
+        shoot(page, out, "panel-sense-check-section")
+        page.get_by_label("Not accurate", exact=True).check()
+        page.get_by_role("button", name="Save my answer").click()
+        shoot(page, out, "panel-sense-check-section-problem")
+        page.goto(f"{url}/panel/step-down/")
+        shoot(page, out, "panel-step-down")
+        page.set_viewport_size(WIDTHS["1280"])
+        page.get_by_role("button", name="Sign out").click()
+        page.wait_for_url("**/accounts/login/")
 
-            # A focus group member on their phone.
-            sign_in(page, url, "panel")
-            page.wait_for_url("**/panel/")
-            shoot(page, out, "panel-home")
-            page.goto(f"{url}/panel/findings/{found['request']}/")
-            shoot(page, out, "panel-sense-check")
-            page.goto(f"{url}/panel/findings/{found['request']}/sections/{found['section']}/")
-            shoot(page, out, "panel-sense-check-section")
-            page.get_by_label("Not accurate", exact=True).check()
-            page.get_by_role("button", name="Save my answer").click()
-            shoot(page, out, "panel-sense-check-section-problem")
-            page.goto(f"{url}/panel/step-down/")
-            shoot(page, out, "panel-step-down")
-            page.set_viewport_size(WIDTHS["1280"])
-            page.get_by_role("button", name="Sign out").click()
-            page.wait_for_url("**/accounts/login/")
+        # A Coordinator.
+        sign_in(page, url, "coordinator")
+        page.wait_for_url("**/staff/")
+        shoot(page, out, "staff-home-coordinator")
+        page.goto(f"{url}/staff/focus-group/")
+        shoot(page, out, "focus-group")
+        page.goto(f"{url}/staff/focus-group/invite/")
+        shoot(page, out, "focus-group-invite")
+        page.goto(f"{url}/staff/focus-group/meetings/{found['meeting']}/")
+        shoot(page, out, "focus-group-meeting")
+        page.goto(f"{url}/staff/focus-group/meetings/new/")
+        shoot(page, out, "focus-group-meeting-new")
+        page.goto(f"{url}/staff/findings/")
+        shoot(page, out, "findings-list")
+        page.goto(f"{url}/staff/findings/new/")
+        shoot(page, out, "findings-new")
+        for status, pk in findings.items():
+            if pk:
+                page.goto(f"{url}/staff/findings/{pk}/")
+                shoot(page, out, f"findings-{status}")
+        amending = findings.get("amending") or findings.get("with_focus_group")
+        page.goto(f"{url}/staff/findings/{amending}/answers/")
+        shoot(page, out, "findings-answers")
+        page.goto(f"{url}/staff/findings/{amending}/compare/")
+        shoot(page, out, "findings-compare")
+        page.goto(f"{url}/staff/findings/{findings['draft']}/send/")
+        shoot(page, out, "findings-send")
 
-            # A Coordinator.
-            sign_in(page, url, "coordinator")
-            page.wait_for_url("**/staff/")
-            shoot(page, out, "staff-home-coordinator")
-            page.goto(f"{url}/staff/focus-group/")
-            shoot(page, out, "focus-group")
-            page.goto(f"{url}/staff/focus-group/invite/")
-            shoot(page, out, "focus-group-invite")
-            page.goto(f"{url}/staff/focus-group/meetings/{found['meeting']}/")
-            shoot(page, out, "focus-group-meeting")
-            page.goto(f"{url}/staff/focus-group/meetings/new/")
-            shoot(page, out, "focus-group-meeting-new")
-            page.goto(f"{url}/staff/findings/")
-            shoot(page, out, "findings-list")
-            page.goto(f"{url}/staff/findings/new/")
-            shoot(page, out, "findings-new")
-            for status, pk in findings.items():
-                if pk:
-                    page.goto(f"{url}/staff/findings/{pk}/")
-                    shoot(page, out, f"findings-{status}")
-            amending = findings.get("amending") or findings.get("with_focus_group")
-            page.goto(f"{url}/staff/findings/{amending}/answers/")
-            shoot(page, out, "findings-answers")
-            page.goto(f"{url}/staff/findings/{amending}/compare/")
-            shoot(page, out, "findings-compare")
-            page.goto(f"{url}/staff/findings/{findings['draft']}/send/")
-            shoot(page, out, "findings-send")
-
-            # The public page of an event whose findings were shared.
-            context.clear_cookies()
-            page.goto(f"{url}/events/{found['shared_event']}/")
-            shoot(page, out, "public-event-with-findings")
-            context.close()
-        finally:
-            browser.close()
+        # The public page of an event whose findings were shared.
+        page.context.clear_cookies()
+        page.goto(f"{url}/events/{found['shared_event']}/")
+        shoot(page, out, "public-event-with-findings")
 
 
 def main() -> None:
