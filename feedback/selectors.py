@@ -394,10 +394,6 @@ def _section_text(section) -> str:
     return "\n".join(lines)
 
 
-def _text_of(section_or_none) -> str:
-    return "" if section_or_none is None else _section_text(section_or_none)
-
-
 def findings_comparison(*, older, newer) -> list[ComparedPart]:
     """Two versions side by side, word by word: the overview, then each section,
     matched with its copy in the other version, whatever its heading became."""

@@ -13,6 +13,7 @@ from engagement.forms import ModelMultipleChoiceField, OptionalLabelsMixin
 from events.forms import fields_only_helper
 from events.models import Event
 from feedback.filters import event_label
+from feedback.forms.focus_group import MemberChoiceField
 from feedback.models import FocusGroupMember, SectionAnswer, SenseCheckRequest
 
 NOTE_HELP = _("Kept in the findings' record, so others can see what changed and why.")
@@ -165,13 +166,6 @@ class FindingsSectionForm(OptionalLabelsMixin, forms.Form):
             question = item.key_question.text if item.key_question else _("No key question")
             groups[question].append((number, pk, item, pk in chosen))
         return list(groups.items())
-
-
-class MemberChoiceField(ModelMultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
-
-    def label_from_instance(self, member):
-        return member.name
 
 
 class SenseCheckSendForm(forms.Form):

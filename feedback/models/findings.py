@@ -269,9 +269,6 @@ class SectionAnswerQuerySet(models.QuerySet):
     def current(self):
         return self.filter(replaced_at__isnull=True)
 
-    def replaced(self):
-        return self.filter(replaced_at__isnull=False)
-
 
 class SectionAnswer(models.Model):
     """A member's answer about one section. Answering again keeps this one, marked as

@@ -157,10 +157,6 @@ class FocusGroupInvitation(models.Model):
     def __str__(self):
         return str(_("Invitation %(number)s") % {"number": self.pk})
 
-    @property
-    def expires_at(self):
-        return self.sent_at + timedelta(days=INVITATION_VALID_DAYS)
-
 
 class FocusGroupMeetingQuerySet(models.QuerySet):
     def upcoming(self, now=None):

@@ -6,7 +6,7 @@ these functions.
 Each function that changes findings locks their row first, so that two Coordinators
 pressing a button at once, or a double click, are taken one after the other."""
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -30,7 +30,8 @@ from feedback.models import (
     KeyQuestion,
     SectionAnswer,
 )
-from feedback.selectors import findings_candidate_items, findings_recipients
+from feedback.selectors import findings_candidate_items, findings_recipients, topic_groups
+from feedback.services.focus_group import focus_group_email
 
 
 class FindingsRefused(Exception):
@@ -65,14 +66,14 @@ def _log(findings: Findings, kind: str, *, by, version=None, description="", not
 def _summary_of(items: Sequence[FeedbackItem]) -> str:
     """The prepared summary of a section: its items grouped by topic and counted, for
     the Coordinator to rewrite in their own words."""
-    counts = Counter(topic.name for item in items for topic in item.topics.all())
-    if not counts:
+    groups = topic_groups(items)
+    if not groups:
         return ""
     lines = [_("Topics raised, with the number of points about each:")]
-    for name, count in sorted(counts.items(), key=lambda pair: (-pair[1], pair[0])):
+    for group in groups:
         lines.append(
-            ngettext("- %(topic)s: %(count)d point", "- %(topic)s: %(count)d points", count)
-            % {"topic": name, "count": count}
+            ngettext("- %(topic)s: %(count)d point", "- %(topic)s: %(count)d points", group.count)
+            % {"topic": group.topic, "count": group.count}
         )
     return "\n".join(lines)
 
@@ -148,11 +149,13 @@ def _refuse_changes_to(findings: Findings) -> None:
         raise FindingsRefused(_("These findings are shared, so they can no longer change."))
 
 
-def _editable_version(findings: Findings, by) -> FindingsVersion:
+def _editable_version(
+    findings: Findings, by, latest: FindingsVersion | None = None
+) -> FindingsVersion:
     """The version to change. Once a version has been sent or agreed it stays as it was,
     and a copy becomes the next version; the findings are then being amended, and any
     agreement no longer holds."""
-    latest = findings.versions.order_by("-number").first()
+    latest = latest or findings.latest_version()
     if not latest.is_locked:
         return latest
     now = timezone.now()
@@ -239,7 +242,7 @@ def findings_update(
     overview = overview.strip()
     latest = findings.latest_version()
     if overview != latest.overview:
-        version = _editable_version(findings, by)
+        version = _editable_version(findings, by, latest)
         version.overview = overview
         version.save(update_fields=["overview"])
         _record_change(
@@ -485,12 +488,11 @@ def _thank_members(findings: Findings) -> None:
         .order_by("pk")
     )
     for member in members:
-        outbox_enqueue(
-            dedupe_key=f"sense-check-thanks:{findings.pk}:{member.pk}",
-            to_address=member.user.email,
+        focus_group_email(
+            member,
             template="sense_check_thanks",
-            context={"name": member.user.first_name, "findings": findings},
-            attendee=member.attendee,
+            dedupe_key=f"sense-check-thanks:{findings.pk}:{member.pk}",
+            context={"findings": findings},
         )
 
 

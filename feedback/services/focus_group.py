@@ -183,6 +183,23 @@ def focus_group_join(*, signed: str, username: str, password: str) -> FocusGroup
 # Membership ---------------------------------------------------------------------------
 
 
+def focus_group_email(
+    member: FocusGroupMember, *, template: str, dedupe_key: str, context: dict
+) -> None:
+    """Email one member through the outbox, greeting them by their first name. Linked
+    to the contact they joined as, so that erasing their details stops and scrubs the
+    email too. A member with no email address is not emailed."""
+    if not member.user.email:
+        return
+    outbox_enqueue(
+        dedupe_key=dedupe_key,
+        to_address=member.user.email,
+        template=template,
+        context={"name": member.user.first_name, **context},
+        attendee=member.attendee,
+    )
+
+
 def _record_activity(member: FocusGroupMember) -> None:
     """What a member does for the group keeps the contact they joined as from being
     erased for going quiet."""
@@ -277,29 +294,18 @@ class MeetingDetails:
 MEETING_FIELDS = ("starts_at", "agenda", "place", "online_link")
 
 
-def _tell_members(meeting: FocusGroupMeeting, *, what: str) -> int:
+def _tell_members(meeting: FocusGroupMeeting, *, what: str) -> None:
     """Email every active member about the meeting: "scheduled", "changed" or
     "cancelled". Each change has its own dedupe key, so nobody gets one twice."""
-    told = 0
     panel_url = absolute_url("panel:home")
     members = FocusGroupMember.objects.active().select_related("user", "attendee")
     for member in members.exclude(user__email="").order_by("pk"):
-        outbox_enqueue(
-            dedupe_key=f"focus-group-meeting:{meeting.pk}:{what}:{meeting.version}:{member.pk}",
-            to_address=member.user.email,
+        focus_group_email(
+            member,
             template="focus_group_meeting",
-            context={
-                "name": member.user.first_name,
-                "meeting": meeting,
-                "what": what,
-                "panel_url": panel_url,
-            },
-            # Linked to the contact they joined as, so that erasing their details stops
-            # and scrubs these emails too.
-            attendee=member.attendee,
+            dedupe_key=f"focus-group-meeting:{meeting.pk}:{what}:{meeting.version}:{member.pk}",
+            context={"meeting": meeting, "what": what, "panel_url": panel_url},
         )
-        told += 1
-    return told
 
 
 @transaction.atomic

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from contacts.services.links import absolute_url
-from contacts.services.outbox import outbox_enqueue
 from feedback.models import (
     Findings,
     FindingsChange,
@@ -24,7 +23,7 @@ from feedback.models import (
     SenseCheckRequest,
 )
 from feedback.services.findings import FindingsRefused, _locked, _log
-from feedback.services.focus_group import _record_activity
+from feedback.services.focus_group import _record_activity, focus_group_email
 
 # Members are reminded this many days before the deadline, if they have not answered.
 REMINDER_DAYS_BEFORE_DEADLINE = 2
@@ -35,22 +34,15 @@ def sense_check_url(request: SenseCheckRequest) -> str:
 
 
 def _email_member(request: SenseCheckRequest, *, template: str, dedupe_key: str) -> None:
-    member = request.member
-    if member is None or not member.user.email:
-        return
-    outbox_enqueue(
-        dedupe_key=dedupe_key,
-        to_address=member.user.email,
+    focus_group_email(
+        request.member,
         template=template,
+        dedupe_key=dedupe_key,
         context={
-            "name": member.user.first_name,
             "findings": request.version.findings,
             "deadline": request.deadline,
             "sense_check_url": sense_check_url(request),
         },
-        # Linked to the contact they joined as, so that erasing their details stops and
-        # scrubs these emails too.
-        attendee=member.attendee,
     )
 
 
@@ -133,12 +125,7 @@ def sense_check_refusal(request: SenseCheckRequest, now: datetime | None = None)
         return _("These findings are agreed, so answers are closed. Thank you for your help.")
     if findings.status == Findings.Status.DRAFT:
         return _("These findings are not open for answers.")
-    newer = SenseCheckRequest.objects.filter(
-        member=member,
-        version__findings=findings,
-        version__number__gt=request.version.number,
-    )
-    if newer.exists():
+    if not SenseCheckRequest.objects.latest_per_findings().filter(pk=request.pk).exists():
         return _("A newer version has been sent to you since. Please answer that one.")
     return ""
 

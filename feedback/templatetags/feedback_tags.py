@@ -10,7 +10,6 @@ from feedback.selectors import event_feedback_summary as summary_of
 from feedback.selectors import (
     event_findings,
     events_with_findings_overdue,
-    findings_to_check,
     shared_findings_for_event,
 )
 
@@ -81,12 +80,3 @@ def overdue_findings(context):
 def shared_findings(event):
     """Agreed findings about the event, once shared, on its public page."""
     return {"findings_list": shared_findings_for_event(event=event)}
-
-
-@register.simple_tag(takes_context=True)
-def findings_to_check_for_member(context):
-    """The findings the member whose panel page this is may still answer about."""
-    member = context.get("member") or getattr(context["request"], "focus_group_member", None)
-    if member is None:
-        return []
-    return findings_to_check(member=member)

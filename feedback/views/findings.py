@@ -411,7 +411,8 @@ def findings_send(request, pk):
 @capability_required(Capability.VIEW_FEEDBACK)
 def findings_review(request, pk):
     findings = _get_findings(request, pk, capability=Capability.VIEW_FEEDBACK)
-    sent = list(findings.versions.filter(sent_at__isnull=False).order_by("number"))
+    versions = list(findings.versions.order_by("number"))
+    sent = [version for version in versions if version.sent_at]
     if not sent:
         return render(
             request,
@@ -419,7 +420,7 @@ def findings_review(request, pk):
             {"findings": findings, "sent": [], "can_manage": False},
         )
     version = _version_chosen(request, sent)
-    latest = findings.latest_version()
+    latest = versions[-1]
     requests, rows = sense_check_review(version=version, latest=latest)
     _label_members(request, requests, f"answers to findings {findings.pk}")
     return render(

@@ -15,6 +15,7 @@ from contacts.services.links import LinkProblem
 from feedback.access import panel_member_required
 from feedback.forms import JoinForm, suggested_username
 from feedback.models import INVITATION_VALID_DAYS, FocusGroupMeeting
+from feedback.selectors import findings_to_check
 from feedback.services import (
     MeetingClosed,
     UsernameTaken,
@@ -38,7 +39,7 @@ def panel_home(request):
         request,
         "panel/home.html",
         {
-            "member": member,
+            "to_check": findings_to_check(member=member),
             "upcoming_meetings": FocusGroupMeeting.objects.upcoming().with_reply_of(member),
             "meetings_attended": FocusGroupMeeting.objects.attended_by_member(member).order_by(
                 "-starts_at"

@@ -93,7 +93,6 @@ def sense_check_section(request, pk, section_pk):
         except FindingsRefused as refusal:
             form.add_error(None, refusal.reason)
         else:
-            section.answer = answer
             if answer.is_late:
                 messages.success(
                     request,
