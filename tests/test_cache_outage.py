@@ -117,3 +117,64 @@ def test_health_says_the_cache_is_failing_rather_than_crashing(cache_down, clien
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["cache"] == "failing"
+
+
+# The focus group's part of the loop, with Redis gone ------------------------------------
+
+
+@pytest.mark.django_db
+def test_joining_the_focus_group_works_with_the_cache_and_broker_down(
+    cache_down, broker_down, coordinator
+):
+    from contacts.models import ConsentPurpose
+    from contacts.tests.factories import AttendeeFactory
+    from feedback.models import FocusGroupMember
+    from feedback.services import focus_group_invitation_url, focus_group_invite
+
+    invited = AttendeeFactory(name="Hodan Ali", consents=[ConsentPurpose.FOCUS_GROUP])
+    url = focus_group_invitation_url(focus_group_invite(attendee=invited, by=coordinator))
+    path = url.split("://", 1)[1].split("/", 1)[1]
+    client = Client()
+    assert client.get(f"/{path}").status_code == 200
+    password = "kettle-harbour-lantern"
+    response = client.post(
+        f"/{path}",
+        {"username": "hodan", "password1": password, "password2": password, "agree": "on"},
+    )
+    assert response.status_code == 302, response.content[:500]
+    assert FocusGroupMember.objects.active().filter(user__username="hodan").exists()
+    assert client.get("/panel/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_findings_are_checked_and_shared_with_the_broker_down_and_no_email_is_lost(
+    cache_down, broker_down, programme, coordinator
+):
+    from contacts.models import OutboxMessage
+    from contacts.tests.factories import AttendanceFactory, AttendeeFactory
+    from feedback.services import findings_mark_agreed, findings_share
+    from feedback.tests.factories import FocusGroupMemberFactory
+    from feedback.tests.findings_helpers import (
+        a_held_event_with_tagged_feedback,
+        findings_sent_to,
+    )
+
+    tagged = a_held_event_with_tagged_feedback(programme)
+    AttendanceFactory(event=tagged.event, attendee=AttendeeFactory(subscribed=True))
+    member = FocusGroupMemberFactory()
+    findings = findings_sent_to([member], tagged=tagged, by=coordinator)
+
+    panel = Client()
+    panel.force_login(member.user)
+    request = member.sense_check_requests.get()
+    for section in request.version.sections.all():
+        response = panel.post(
+            f"/panel/findings/{request.pk}/sections/{section.pk}/", {"verdict": "accurate"}
+        )
+        assert response.status_code == 302
+    findings_mark_agreed(findings=findings, by=coordinator)
+    assert findings_share(findings=findings, by=coordinator) == 1
+
+    # The request to check, the thank-you and the findings: kept, waiting for the sweep.
+    waiting = OutboxMessage.objects.filter(status=OutboxMessage.Status.QUEUED)
+    assert waiting.count() == 3
