@@ -18,6 +18,7 @@ PUBLIC_NAVIGATION = [
     NavigationItem(_("Home"), "events:home"),
     NavigationItem(_("Events"), "events:public-list"),
     NavigationItem(_("Give feedback"), "give-feedback"),
+    NavigationItem(_("You said, we did"), "actions:public-list"),
     NavigationItem(_("Keep in touch"), "keep-in-touch"),
 ]
 
@@ -28,6 +29,8 @@ STAFF_NAVIGATION = [
     NavigationItem(_("Events"), "events:list", Capability.VIEW_EVENTS),
     NavigationItem(_("Feedback"), "feedback:inbox", Capability.VIEW_FEEDBACK),
     NavigationItem(_("Findings"), "feedback:findings-list", Capability.VIEW_FEEDBACK),
+    NavigationItem(_("Actions"), "actions:list", Capability.VIEW_ACTIONS),
+    NavigationItem(_("My department's actions"), "actions:mine", Capability.UPDATE_OWN_ACTIONS),
     NavigationItem(_("Focus group"), "feedback:focus-group", Capability.VIEW_PERSONAL_DATA),
     NavigationItem(_("Contacts"), "contacts:list", Capability.VIEW_PERSONAL_DATA),
     NavigationItem(_("Contact numbers"), "contacts:counts", Capability.VIEW_CONTACT_COUNTS),

@@ -41,7 +41,9 @@ class Capability(models.TextChoices):
     VIEW_PERSONAL_DATA = "view_personal_data", _("See contacts' personal data")
     EDIT_CONTACTS = "edit_contacts", _("Correct contacts' details and record withdrawn consent")
     VIEW_CONTACT_COUNTS = "view_contact_counts", _("See counts of contacts")
-    MANAGE_ACTIONS = "manage_actions", _("Create and agree actions")
+    VIEW_ACTIONS = "view_actions", _("Read every action and its internal updates")
+    MANAGE_ACTIONS = "manage_actions", _("Propose and edit actions, and update any action")
+    AGREE_ACTIONS = "agree_actions", _("Agree or decline proposed actions")
     UPDATE_OWN_ACTIONS = "update_own_actions", _("Update actions assigned to their department")
     VIEW_DASHBOARDS = "view_dashboards", _("Read dashboards and evaluation")
     USE_PANEL = "use_panel", _("Sense-check findings as a focus group member")
@@ -62,6 +64,7 @@ CAPABILITIES_BY_ROLE: dict[str, frozenset[str]] = {
             Capability.VIEW_PERSONAL_DATA,
             Capability.EDIT_CONTACTS,
             Capability.VIEW_CONTACT_COUNTS,
+            Capability.VIEW_ACTIONS,
             Capability.MANAGE_ACTIONS,
             Capability.VIEW_DASHBOARDS,
         }
@@ -72,7 +75,8 @@ CAPABILITIES_BY_ROLE: dict[str, frozenset[str]] = {
             Capability.VIEW_EVENTS,
             Capability.VIEW_FEEDBACK,
             Capability.VIEW_CONTACT_COUNTS,
-            Capability.MANAGE_ACTIONS,
+            Capability.VIEW_ACTIONS,
+            Capability.AGREE_ACTIONS,
             Capability.VIEW_DASHBOARDS,
         }
     ),
@@ -90,6 +94,7 @@ CAPABILITIES_BY_ROLE: dict[str, frozenset[str]] = {
             Capability.VIEW_FEEDBACK,
             Capability.VIEW_PERSONAL_DATA,
             Capability.VIEW_CONTACT_COUNTS,
+            Capability.VIEW_ACTIONS,
             Capability.VIEW_DASHBOARDS,
             Capability.VIEW_AUDIT_LOG,
             Capability.ADMINISTER,

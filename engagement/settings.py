@@ -248,6 +248,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "feedback.tasks.send_sense_check_reminders",
         "schedule": crontab(hour=10, minute=0),
     },
+    # One digest a week to the people who asked, of what was agreed, done or cannot be.
+    "send-action-digests": {
+        "task": "actions.tasks.send_update_digests",
+        "schedule": crontab(day_of_week="mon", hour=9, minute=0),
+    },
+    # Each action owner hears once a week about their overdue and due-soon actions.
+    "send-action-owner-reminders": {
+        "task": "actions.tasks.send_owner_reminders",
+        "schedule": crontab(day_of_week="mon", hour=8, minute=0),
+    },
 }
 
 # Email: files under var/mail/ unless EMAIL_URL names an SMTP server.

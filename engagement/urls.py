@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("contacts.urls")),
     path("", include("feedback.urls")),
     path("", include("feedback.public_urls")),
+    path("", include("actions.urls")),
     path("admin/", admin.site.urls),
 ]
 
