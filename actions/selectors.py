@@ -92,11 +92,12 @@ def action_start(*, item_ids=(), section_ids=()) -> ActionStart:
     start.workstreams = list(workstreams.values())
     start.topics = list(topics.values())
     start.communities = list(communities.values())
+    # A findings section's summary has been written for the public and checked by the
+    # focus group. Feedback items' own words are only shown beside the form: "you said"
+    # is public, and a Coordinator writes it in their own words.
     if sections:
         start.you_said = "\n\n".join(section.summary for section in sections if section.summary)
         start.title = sections[0].heading[:200]
-    elif items:
-        start.you_said = "\n".join(f"- {item.text}" for item in items[:20])
     return start
 
 
