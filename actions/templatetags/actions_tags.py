@@ -101,3 +101,17 @@ def department_actions(context):
 @register.simple_tag(takes_context=True)
 def may_update_action(context, action):
     return may_update(context["request"].user, action)
+
+
+@register.inclusion_tag("actions/includes/staff_overview.html", takes_context=True)
+def actions_overview(context):
+    """On the overview of those who read every action: what waits for a Leader, and
+    what is overdue."""
+    user = context["request"].user
+    if not can(user, Capability.VIEW_ACTIONS):
+        return {"hidden": True}
+    return {
+        "proposed": Action.objects.filter(status=Action.Status.PROPOSED).count(),
+        "overdue": Action.objects.overdue().count(),
+        "can_agree": can(user, Capability.AGREE_ACTIONS),
+    }
