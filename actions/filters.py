@@ -24,14 +24,14 @@ class PublicActionFilter(django_filters.FilterSet):
     topic = django_filters.ModelChoiceFilter(
         label=_("Topic"),
         field_name="topics",
-        queryset=Topic.objects.filter(actions__isnull=False).distinct(),
+        queryset=Topic.objects.filter(actions__in=Action.objects.public()).distinct(),
         to_field_name="slug",
         empty_label=_("All topics"),
     )
     community = django_filters.ModelChoiceFilter(
         label=_("Community"),
         field_name="communities",
-        queryset=Community.objects.filter(actions__isnull=False).distinct(),
+        queryset=Community.objects.filter(actions__in=Action.objects.public()).distinct(),
         empty_label=_("All communities"),
     )
     status = django_filters.ChoiceFilter(

@@ -4,6 +4,7 @@ was typed and put any problem beside its field."""
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -119,6 +120,16 @@ class ActionForm(OptionalLabelsMixin, forms.Form):
     def __init__(self, *args, action: Action | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.action = action
+        # A topic retired since, or a community not yet approved, stays offered where the
+        # action (or the feedback it starts from) already has it, so saving keeps it.
+        kept_topics = self.initial.get("topics") or []
+        kept_communities = self.initial.get("communities") or []
+        self.fields["topics"].queryset = Topic.objects.filter(
+            Q(is_active=True) | Q(pk__in=kept_topics)
+        )
+        self.fields["communities"].queryset = Community.objects.filter(
+            Q(is_approved=True) | Q(pk__in=kept_communities)
+        )
         if action is not None:
             self.fields["note"] = forms.CharField(
                 label=_("What changed and why"),
@@ -128,7 +139,7 @@ class ActionForm(OptionalLabelsMixin, forms.Form):
                 help_text=_("For staff: kept on the action's timeline."),
             )
             self.fields["note"].label = f"{self.fields['note'].label} {_('(optional)')}"
-        self.helper = fields_only_helper()
+        self.helper = fields_only_helper(*self.fields)
 
     def clean_due_on(self):
         due_on = self.cleaned_data["due_on"]
@@ -163,7 +174,7 @@ class DeclineForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = fields_only_helper()
+        self.helper = fields_only_helper("reason")
 
 
 class UpdateForm(OptionalLabelsMixin, forms.Form):
@@ -209,7 +220,7 @@ class UpdateForm(OptionalLabelsMixin, forms.Form):
         if not next_statuses:
             del self.fields["status"]
             del self.fields["cannot_act_reason"]
-        self.helper = fields_only_helper()
+        self.helper = fields_only_helper(*self.fields)
 
     def clean(self):
         cleaned = super().clean()

@@ -52,7 +52,8 @@ MAX_STARTING_ITEMS = 200
 def _ids(values) -> list[int]:
     ids = []
     for value in values[:MAX_STARTING_ITEMS]:
-        if str(value).isdigit() and len(str(value)) < 12:
+        value = str(value)
+        if value.isascii() and value.isdigit() and len(value) < 12:
             ids.append(int(value))
     return ids
 

@@ -36,6 +36,7 @@ from engagement.roles import Capability, can, capability_required
 ACTIONS_PER_PAGE = 25
 PUBLIC_ACTIONS_PER_PAGE = 20
 UNANSWERED_PER_PAGE = 50
+MY_ACTIONS_PER_PAGE = 30
 
 
 def _may_read(user, action: Action) -> bool:
@@ -266,14 +267,16 @@ def _mine_url() -> str:
 def my_actions(request):
     """The action owners' home: their departments' actions, overdue first, each with a
     quick update form."""
-    actions = list(
+    actions = (
         Action.objects.for_department_of(request.user)
         .exclude(status=Action.Status.DECLINED)
         .select_related("department", "owner")
         .with_latest_public_update()
         .overdue_first()
-        .distinct()[:100]
+        .distinct()
     )
+    page = Paginator(actions, MY_ACTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    actions = list(page.object_list)
     for action in actions:
         statuses = next_statuses(action)
         action.quick_form = (
@@ -284,7 +287,11 @@ def my_actions(request):
     return render(
         request,
         "actions/mine.html",
-        {"actions": actions, "departments": list(request.user.departments.all())},
+        {
+            "actions": actions,
+            "page": page,
+            "departments": list(request.user.departments.all()),
+        },
     )
 
 

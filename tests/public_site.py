@@ -14,6 +14,8 @@ from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import LocalePrefixPattern, RoutePattern
 
+from actions.models import Action
+from actions.tests.factories import ActionFactory
 from conftest import empty_the_cache
 from contacts.models import ConsentPurpose, OutboxMessage
 from contacts.services.links import attendee_keep_url, attendee_unsubscribe_url, my_data_link_url
@@ -227,6 +229,8 @@ def build_public_site(client: Client) -> PublicSite:
     past_event = EventFactory(past=True)
     upcoming_event = EventFactory()
     attendee = AttendeeFactory(name="Amina Contact", email="amina@example.org")
+    # An agreed action that came from the past event, on You Said, We Did.
+    public_action = ActionFactory(status=Action.Status.AGREED, events=[past_event])
     focus_group_invite(
         attendee=AttendeeFactory(
             name="Kemi Volunteer", email="kemi@example.org", consents=[ConsentPurpose.FOCUS_GROUP]
@@ -239,6 +243,7 @@ def build_public_site(client: Client) -> PublicSite:
     links = [
         past_event.get_absolute_url(),
         upcoming_event.get_absolute_url(),
+        public_action.get_public_url(),
         f"/give-feedback/{past_event.feedback_token}/",
         path_of(attendee_unsubscribe_url(attendee)),
         path_of(my_data_link_url(attendee)),

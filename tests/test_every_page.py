@@ -10,7 +10,12 @@ from engagement.tests.factories import TEST_PASSWORD, UserFactory
 from events.tests.factories import EventFactory, VenueFactory
 from feedback.services import feedback_record
 from feedback.tests.factories import FocusGroupMeetingFactory, FocusGroupMemberFactory
-from tests.test_permissions import ACCESS, METHODS, findings_sent_to_the_panel_user
+from tests.test_permissions import (
+    ACCESS,
+    METHODS,
+    actions_for_the_owner_user,
+    findings_sent_to_the_panel_user,
+)
 
 # The first role in this order that may open a page is the one that opens it.
 PREFERRED_ROLES = [
@@ -20,7 +25,14 @@ PREFERRED_ROLES = [
     Role.ACTION_OWNER,
     Role.FOCUS_GROUP_MEMBER,
 ]
-PUBLIC_PAGES = ["/", "/events/", "/give-feedback/", "/keep-in-touch/", "/accounts/login/"]
+PUBLIC_PAGES = [
+    "/",
+    "/events/",
+    "/give-feedback/",
+    "/keep-in-touch/",
+    "/you-said-we-did/",
+    "/accounts/login/",
+]
 
 
 def pages_by_role(objects):
@@ -52,11 +64,15 @@ def test_every_page_passes_axe_and_fits_a_small_phone(
         "member": FocusGroupMemberFactory(),
         "meeting": FocusGroupMeetingFactory(),
     }
-    # The panel role's account is made first, so that findings can be sent to it.
+    # The panel role's account is made first, so that findings can be sent to it, and
+    # the Action owner role's, so that it can belong to the actions' department.
     user_for_role(Role.FOCUS_GROUP_MEMBER)
     objects.update(findings_sent_to_the_panel_user())
+    user_for_role(Role.ACTION_OWNER)
+    objects.update(actions_for_the_owner_user())
+    public_pages = [*PUBLIC_PAGES, objects["action"].get_public_url()]
     checked = 0
-    for role, paths in [(None, PUBLIC_PAGES), *pages_by_role(objects).items()]:
+    for role, paths in [(None, public_pages), *pages_by_role(objects).items()]:
         context = browser.new_context(viewport={"width": 320, "height": 640})
         page = context.new_page()
         try:
@@ -78,4 +94,4 @@ def test_every_page_passes_axe_and_fits_a_small_phone(
                 checked += 1
         finally:
             context.close()
-    assert checked >= len(PUBLIC_PAGES) + 20
+    assert checked >= len(public_pages) + 20

@@ -12,17 +12,20 @@ import re
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from actions.models import Action
+from actions.tests.factories import ActionFactory
 from conftest import ROLE_USERNAMES, make_role_user
 from contacts.tests.factories import AttendeeFactory
 from engagement.context_processors import STAFF_NAVIGATION
 from engagement.roles import Role
-from engagement.tests.factories import UserFactory
+from engagement.tests.factories import DepartmentFactory, UserFactory
 from events.tests.factories import EventFactory, VenueFactory
 from feedback.models import FocusGroupMember
 from feedback.services import feedback_record
@@ -44,6 +47,10 @@ EVENT_READERS = {Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR}
 PERSONAL_DATA_READERS = {Role.COORDINATOR, Role.ADMINISTRATOR}
 COUNT_READERS = {Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR}
 ADMINISTRATORS = {Role.ADMINISTRATOR}
+# Every action and its internal updates; Action owners read only their departments'.
+ACTION_READERS = {Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR}
+LEADERS = {Role.LEADER}
+ACTION_OWNERS = {Role.ACTION_OWNER}
 
 # The methods a URL answers: a page ("get"), an action ("post"), or a page with a
 # form that posts back to it ("get+post").
@@ -96,6 +103,14 @@ def the_sense_check_request(objects):
 
 def the_sense_check_section(objects):
     return {"pk": objects["sense_check_request"].pk, "section_pk": objects["section"].pk}
+
+
+def the_action(objects):
+    return {"pk": objects["action"].pk}
+
+
+def the_proposed_action(objects):
+    return {"pk": objects["proposed_action"].pk}
 
 
 # url name -> (the methods it answers, from METHODS; kwargs for reverse; the roles that
@@ -183,6 +198,18 @@ ACCESS = {
     # (see feedback/tests/test_findings_pages.py).
     "panel:sense-check": ("get", the_sense_check_request, {Role.FOCUS_GROUP_MEMBER}),
     "panel:sense-check-answer": ("get+post", the_sense_check_section, {Role.FOCUS_GROUP_MEMBER}),
+    "actions:list": ("get", no_arguments, ACTION_READERS),
+    "actions:new": ("get+post", no_arguments, COORDINATORS),
+    "actions:mine": ("get", no_arguments, ACTION_OWNERS),
+    # Feedback's own words: Action owners never read them.
+    "actions:unanswered": ("get", no_arguments, EVENT_READERS),
+    # The action is agreed and belongs to the Action owner role's department; an owner
+    # of another department is refused (see actions/tests/test_pages.py).
+    "actions:detail": ("get", the_action, ACTION_READERS | ACTION_OWNERS),
+    "actions:edit": ("get+post", the_action, COORDINATORS),
+    "actions:update": ("get+post", the_action, COORDINATORS | ACTION_OWNERS),
+    "actions:agree": ("post", the_proposed_action, LEADERS),
+    "actions:decline": ("get+post", the_proposed_action, LEADERS),
 }
 
 
@@ -201,20 +228,33 @@ def findings_sent_to_the_panel_user() -> dict:
     return {"sense_check_request": sense_check_request, "section": section}
 
 
+def actions_for_the_owner_user() -> dict:
+    """An agreed action of a department the Action owner role's account belongs to, and
+    a proposed one of the same department, waiting for a Leader."""
+    department = DepartmentFactory(name="Neighbourhood Policing")
+    department.members.add(get_user_model().objects.get(username=ROLE_USERNAMES[Role.ACTION_OWNER]))
+    return {
+        "action": ActionFactory(status=Action.Status.AGREED, department=department),
+        "proposed_action": ActionFactory(status=Action.Status.PROPOSED, department=department),
+    }
+
+
 @pytest.fixture(scope="module")
 def objects(django_db_setup, django_db_blocker):
     """One of each object the URLs above point at, and one account per role: an event
     that has started, so it can be marked held, a venue no event uses, so it can be
-    deleted, and a contact. They are made once for the module, in a transaction rolled
-    back at its end; each test runs in a savepoint of its own inside it, so what one
-    test changes the next never sees."""
+    deleted, a contact, and an agreed and a proposed action of the department the
+    Action owner's account belongs to. They are made once for the module, in a
+    transaction rolled back at its end; each test runs in a savepoint of its own inside
+    it, so what one test changes the next never sees."""
     fast_hashing = override_settings(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
     )
     with django_db_blocker.unblock(), fast_hashing, transaction.atomic():
         event = EventFactory(past=True)
+        sessions = {role: signed_in_session(make_role_user(role)) for role in Role}
         yield {
-            "sessions": {role: signed_in_session(make_role_user(role)) for role in Role},
+            "sessions": sessions,
             "staff_account": UserFactory(username="someone-else", roles=[Role.LEADER]),
             "event": event,
             "venue": VenueFactory(),
@@ -225,6 +265,7 @@ def objects(django_db_setup, django_db_blocker):
             "member": FocusGroupMemberFactory(),
             "meeting": FocusGroupMeetingFactory(),
             **findings_sent_to_the_panel_user(),
+            **actions_for_the_owner_user(),
         }
         transaction.set_rollback(True)
 

@@ -1,8 +1,12 @@
+from datetime import timedelta
+
 import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from actions.models import Action, ActionUpdate
 from conftest import DEMO_PASSWORD
 from contacts.models import Attendance, Attendee, ConsentPurpose, ConsentRecord, PendingSignUp
 from engagement.models import Community, Department, Programme
@@ -160,3 +164,75 @@ def test_the_demo_panel_user_has_findings_to_check(demo_data):
         Findings.Status.WITH_FOCUS_GROUP
     ]
     assert not SenseCheckRequest.objects.filter(member=panel, answers__isnull=False).exists()
+
+
+# You Said, We Did ----------------------------------------------------------------------
+
+
+def test_demo_actions_are_at_every_status_across_departments(demo_data):
+    assert set(Action.objects.values_list("status", flat=True)) == set(Action.Status.values)
+    assert Action.objects.values("department").distinct().count() >= 6
+    assert all(
+        len(action.cannot_act_reason) > 100
+        for action in Action.objects.filter(status=Action.Status.CANNOT_ACT)
+    )
+    assert Action.objects.filter(status=Action.Status.DECLINED).exclude(decline_reason="").exists()
+    updates = ActionUpdate.objects.filter(kind=ActionUpdate.Kind.UPDATE)
+    assert updates.filter(is_public=True).exists()
+    assert updates.filter(is_public=False).exists()
+    assert Action.objects.filter(is_public=False, status__in=Action.UNDER_WAY_STATUSES).exists()
+    # Each action answers feedback from a demo event or a section of the demo findings.
+    assert not Action.objects.filter(items__isnull=True, sections__isnull=True).exists()
+    assert Action.objects.filter(sections__version__findings__status="shared").exists()
+
+
+def test_demo_action_timelines_happened_over_the_year_in_order(demo_data):
+    now = timezone.now()
+    actions = Action.objects.prefetch_related("updates")
+    assert min(action.created_at for action in actions) < now - timedelta(days=180)
+    for action in actions:
+        timeline = list(action.updates.all())
+        assert timeline[0].kind == ActionUpdate.Kind.PROPOSED, action
+        assert timeline[0].at == action.created_at < now
+        steps = [update for update in timeline if update.kind != ActionUpdate.Kind.UPDATE]
+        assert action.status_changed_at == steps[-1].at, action
+        if action.agreed_at:
+            agreed = next(u for u in timeline if u.kind == ActionUpdate.Kind.AGREED)
+            assert agreed.at == action.agreed_at > action.created_at
+
+
+def test_the_demo_owner_sees_overdue_training_actions_first(demo_data, client):
+    owner = get_user_model().objects.get(username="owner")
+    theirs = Action.objects.for_department_of(owner)
+    overdue = list(theirs.overdue().order_by("due_on"))
+    assert len(overdue) >= 2
+    assert {action.department.name for action in overdue} == {"Training and Learning"}
+    assert theirs.due_soon().exists()
+    assert Action.objects.overdue().exclude(department__name="Training and Learning").exists()
+
+    client.force_login(owner)
+    page = client.get("/staff/actions/mine/").content.decode()
+    positions = [page.index(action.title) for action in overdue]
+    assert positions == sorted(positions)
+    for action in theirs.exclude(pk__in=[action.pk for action in overdue]).exclude(
+        status=Action.Status.DECLINED
+    ):
+        assert page.index(action.title) > positions[-1], action
+
+
+def test_demo_actions_are_on_you_said_we_did_and_their_events_pages(demo_data, client):
+    public = list(Action.objects.public())
+    assert len(public) >= 10
+    page = client.get("/you-said-we-did/").content.decode()
+    for action in public:
+        assert action.title in page
+    for action in Action.objects.exclude(pk__in=[action.pk for action in public]):
+        assert action.title not in page
+    for staff_name in ("Priya", "Okafor", "Hughes"):
+        assert staff_name not in page
+
+    events = Event.objects.filter(actions__in=public).distinct()
+    assert events.count() >= 3
+    for event in events:
+        event_page = client.get(event.get_absolute_url()).content.decode()
+        assert any(action.title in event_page for action in event.actions.public())

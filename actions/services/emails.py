@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from actions.models import Action, ActionUpdate, DigestRun
 from actions.selectors import people_told_about
-from contacts.models import ConsentPurpose
+from contacts.models import ConsentPurpose, OutboxMessage
 from contacts.services.links import absolute_url, attendee_unsubscribe_url, email_context
 from contacts.services.outbox import outbox_enqueue
 
@@ -118,9 +118,12 @@ def actions_send_owner_reminders(*, now: datetime | None = None) -> int:
     queued = 0
     with transaction.atomic():
         for owner in owners:
+            dedupe_key = f"action-reminder:{week}:{owner.pk}"
+            if OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
+                continue
             actions = per_owner[owner.pk]
             outbox_enqueue(
-                dedupe_key=f"action-reminder:{week}:{owner.pk}",
+                dedupe_key=dedupe_key,
                 to_address=owner.email,
                 template="action_owner_reminder",
                 context={

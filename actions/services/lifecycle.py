@@ -66,6 +66,12 @@ def _events_behind(items: Iterable[FeedbackItem], sections: Iterable[FindingsSec
     return Event.objects.filter(pk__in=event_ids)
 
 
+def _person(user) -> str:
+    if user is None:
+        return _("nobody named")
+    return user.get_full_name() or user.username
+
+
 def _due_text(due_on: date) -> str:
     return formats.date_format(due_on, "j F Y")
 
@@ -147,15 +153,17 @@ def action_edit(
     now = timezone.now()
     note = note.strip()
     if department != action.department or owner != action.owner:
-        before = action.owner.get_full_name() if action.owner else _("nobody named")
-        after = owner.get_full_name() if owner else _("nobody named")
+        text = _("%(department)s, owner %(before)s → %(after)s.") % {
+            "department": department,
+            "before": _person(action.owner),
+            "after": _person(owner),
+        }
         _log(
             action,
             ActionUpdate.Kind.OWNER_CHANGED,
             by=by,
             at=now,
-            text=_("%(department)s, owner %(before)s → %(after)s. %(note)s")
-            % {"department": department, "before": before, "after": after, "note": note},
+            text=f"{text} {note}".strip(),
         )
     if due_on != action.due_on:
         _log(

@@ -18,7 +18,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from contacts.models import Attendee, OutboxMessage
@@ -47,10 +48,16 @@ def _render_email(template: str, context: dict) -> tuple[str, str, str]:
         "organisation_name": settings.ORGANISATION_NAME,
         **context,
     }
-    subject = " ".join(render_to_string(f"email/{template}_subject.txt", context).split())
-    body_text = render_to_string(f"email/{template}.txt", context)
+    subject = " ".join(_render_plain_text(f"email/{template}_subject.txt", context).split())
+    body_text = _render_plain_text(f"email/{template}.txt", context)
     body_html = render_to_string(f"email/{template}.html", context)
     return subject, body_text, body_html
+
+
+def _render_plain_text(name: str, context: dict) -> str:
+    """A subject or plain-text body, without HTML escaping: "O'Brien" must not arrive
+    as "O&#x27;Brien". Only the HTML part escapes what it quotes."""
+    return get_template(name).template.render(Context(context, autoescape=False))
 
 
 def _new_message_id() -> str:

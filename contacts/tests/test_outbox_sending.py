@@ -343,3 +343,19 @@ def test_a_message_cancelled_while_it_is_being_sent_stays_cancelled(smtp_server,
     monkeypatch.setattr(outbox_services, "_as_email", cancel_then_build)
     outbox_send(message_id=message.pk)
     assert reload(message).status == Status.CANCELLED
+
+
+@pytest.mark.django_db
+def test_the_subject_and_plain_text_say_what_was_written_and_only_the_html_escapes_it():
+    message = outbox_enqueue(
+        dedupe_key="escaping",
+        to_address="siobhan@example.org",
+        template="sense_check_thanks",
+        context={"name": "Siobhán O'Brien", "findings": {"title": "Stop & search <review>"}},
+    )
+    assert message.subject == "Thank you: “Stop & search <review>” is now shared"
+    assert "Hello Siobhán O'Brien," in message.body_text
+    assert "Stop & search <review>" in message.body_text
+    assert "&#x27;" not in message.body_text
+    assert "O&#x27;Brien" in message.body_html
+    assert "Stop &amp; search &lt;review&gt;" in message.body_html

@@ -29,3 +29,18 @@ def test_daily_tasks_that_email_people_run_in_the_morning(settings):
         schedule = settings.CELERY_BEAT_SCHEDULE[name]["schedule"]
         assert (schedule.hour, schedule.minute) == ({10}, {0}), name
         assert str(schedule.tz) == settings.TIME_ZONE == "Europe/London"
+
+
+def test_weekly_emails_about_actions_go_on_monday_mornings(settings):
+    """Owners hear what is overdue before the digest tells the public what changed."""
+    jobs = {
+        "send-action-owner-reminders": ("actions.tasks.send_owner_reminders", 8),
+        "send-action-digests": ("actions.tasks.send_update_digests", 9),
+    }
+    for name, (task, hour) in jobs.items():
+        entry = settings.CELERY_BEAT_SCHEDULE[name]
+        assert entry["task"] == task, name
+        schedule = entry["schedule"]
+        assert schedule.day_of_week == {1}, name
+        assert (schedule.hour, schedule.minute) == ({hour}, {0}), name
+        assert str(schedule.tz) == settings.TIME_ZONE == "Europe/London"
