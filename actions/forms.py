@@ -111,7 +111,7 @@ class ActionForm(OptionalLabelsMixin, forms.Form):
         error_messages={"invalid_choice": _("Choose communities from the list.")},
     )
     is_public = forms.BooleanField(
-        label=Action._meta.get_field("is_public").verbose_name,
+        label=_("Show on You Said, We Did"),
         help_text=Action._meta.get_field("is_public").help_text,
         required=False,
         initial=True,

@@ -7,11 +7,13 @@ fails, and prints one line per measurement.
 
 import gzip
 import os
+import random
 import re
 import statistics
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -19,6 +21,9 @@ TEMPORARY_PREFIX = "community-voice-bench-"
 
 REQUESTS = 200
 VOLUME_REQUESTS = 20
+PUBLIC_PAGE_BUDGET_KB = 60
+# Actions at volume: a few years of agreed, finished and proposed actions.
+ACTION_VOLUME = 500
 
 
 def timed_get(client, path, requests=REQUESTS):
@@ -56,6 +61,167 @@ def public_page_weight(client, path):
     return total
 
 
+def report_weight(anonymous, path, label=None):
+    weight = public_page_weight(anonymous, path) / 1024
+    over = "   OVER BUDGET" if weight > PUBLIC_PAGE_BUDGET_KB else ""
+    print(
+        f"{'cold load ' + (label or path):<28} {weight:6.1f} KB gzip "
+        f"(budget {PUBLIC_PAGE_BUDGET_KB} KB){over}"
+    )
+
+
+def busiest_public_action_path():
+    """The public page of the action with the longest public timeline."""
+    from django.db.models import Count, Q
+
+    from actions.models import Action
+
+    action = (
+        Action.objects.public()
+        .annotate(public_updates=Count("updates", filter=Q(updates__is_public=True)))
+        .order_by("-public_updates", "pk")
+        .first()
+    )
+    assert action is not None, "The demo data has no public action to measure."
+    return action.get_public_url()
+
+
+def busiest_public_event_path():
+    """The public page of the published event most public actions came from."""
+    from django.db.models import Count, Q
+
+    from actions.models import Action
+    from events.models import Event
+
+    public = Q(actions__in=Action.objects.public())
+    event = (
+        Event.objects.published()
+        .annotate(public_actions=Count("actions", filter=public))
+        .order_by("-public_actions", "pk")
+        .first()
+    )
+    return event.get_absolute_url()
+
+
+def seed_action_volume():
+    """Actions in bulk at every status, each with workstreams, topics, communities, the
+    events it came from and a timeline, unless seed_bench has already made actions at
+    volume. Returns how many were made."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from actions.models import Action, ActionUpdate
+    from engagement.models import Community, Department
+    from events.models import Event
+    from feedback.models import Topic, Workstream
+
+    if Action.objects.count() >= ACTION_VOLUME:
+        return 0
+    randomness = random.Random(97)
+    departments = list(Department.objects.all())
+    workstreams = list(Workstream.objects.all())
+    topics = list(Topic.objects.all())
+    communities = list(Community.objects.all())
+    events = list(Event.objects.filter(status=Event.Status.HELD).values_list("pk", flat=True))
+    coordinator = get_user_model().objects.get(username="coordinator")
+    Status = Action.Status
+    statuses = [Status.AGREED, Status.IN_PROGRESS, Status.DONE, Status.CANNOT_ACT]
+    statuses += [Status.PROPOSED, Status.DECLINED]
+    now = timezone.now()
+    actions = []
+    for number in range(ACTION_VOLUME):
+        status = randomness.choices(statuses, weights=[3, 5, 6, 1, 2, 1])[0]
+        proposed_at = now - timedelta(days=randomness.randint(10, 5 * 365))
+        changed_at = proposed_at + (now - proposed_at) * randomness.random()
+        actions.append(
+            Action(
+                title=f"Bench action {number}: patrols, training and reporting",
+                you_said=(
+                    "People told us they rarely see officers on foot, that stops are not "
+                    "explained, and that reporting online is hard on a phone."
+                ),
+                we_did=(
+                    "Neighbourhood teams will walk the high street every Friday evening, "
+                    "and every officer will do a refresher on explaining a stop."
+                ),
+                department=randomness.choice(departments),
+                due_on=timezone.localdate(proposed_at)
+                + timedelta(days=randomness.randint(30, 400)),
+                status=status,
+                status_order=Action.STATUS_ORDER[status],
+                status_changed_at=changed_at,
+                is_public=randomness.random() > 0.1,
+                cannot_act_reason=(
+                    "The law gives this to another body, so the force cannot do it."
+                    if status == Status.CANNOT_ACT
+                    else ""
+                ),
+                decline_reason="Covered by another action." if status == Status.DECLINED else "",
+                created_by=coordinator,
+                created_at=proposed_at,
+                agreed_at=None if status in (Status.PROPOSED, Status.DECLINED) else proposed_at,
+            )
+        )
+    actions = Action.objects.bulk_create(actions)
+
+    def link(field, column, choices, most):
+        """Up to `most` of `choices` for each action, through the field's own table."""
+        through = getattr(Action, field).through
+        through.objects.bulk_create(
+            through(action_id=action.pk, **{column: chosen})
+            for action in actions
+            for chosen in randomness.sample(choices, randomness.randint(1, most))
+        )
+
+    link("workstreams", "workstream_id", [w.pk for w in workstreams], 2)
+    link("topics", "topic_id", [t.pk for t in topics], 2)
+    link("communities", "community_id", [c.pk for c in communities], 2)
+    link("events", "event_id", events, 3)
+
+    Kind = ActionUpdate.Kind
+    milestone = {Status.DONE: Kind.DONE, Status.CANNOT_ACT: Kind.CANNOT_ACT}
+    updates = []
+    for action in actions:
+        updates.append(ActionUpdate(action=action, kind=Kind.PROPOSED, at=action.created_at))
+        if action.status == Status.PROPOSED:
+            continue
+        if action.status == Status.DECLINED:
+            updates.append(
+                ActionUpdate(
+                    action=action,
+                    kind=Kind.DECLINED,
+                    text=action.decline_reason,
+                    at=action.status_changed_at,
+                )
+            )
+            continue
+        updates.append(
+            ActionUpdate(action=action, kind=Kind.AGREED, is_public=True, at=action.agreed_at)
+        )
+        for step in range(randomness.randint(1, 4)):
+            updates.append(
+                ActionUpdate(
+                    action=action,
+                    kind=Kind.UPDATE,
+                    text=f"Update {step + 1}: sessions held, figures published, next steps set.",
+                    is_public=step % 3 != 2,
+                    at=action.created_at + (action.status_changed_at - action.created_at) / 2,
+                )
+            )
+        if action.status in milestone:
+            updates.append(
+                ActionUpdate(
+                    action=action,
+                    kind=milestone[action.status],
+                    text=action.cannot_act_reason,
+                    is_public=True,
+                    at=action.status_changed_at,
+                )
+            )
+    ActionUpdate.objects.bulk_create(updates)
+    return len(actions)
+
+
 def measure():
     from django.conf import settings
     from django.core.management import call_command
@@ -80,9 +246,13 @@ def measure():
     staff.force_login(get_user_model().objects.get(username="coordinator"))
     report("GET /staff/ (coordinator)", *timed_get(staff, "/staff/"))
 
-    for path in ("/", "/events/", "/give-feedback/", "/keep-in-touch/"):
-        weight = public_page_weight(anonymous, path)
-        print(f"{'cold load ' + path:<28} {weight / 1024:6.1f} KB gzip (budget 60 KB)")
+    report("GET /you-said-we-did/", *timed_get(anonymous, "/you-said-we-did/"))
+    action_path = busiest_public_action_path()
+    report("GET a public action", *timed_get(anonymous, action_path))
+
+    for path in ("/", "/events/", "/give-feedback/", "/keep-in-touch/", "/you-said-we-did/"):
+        report_weight(anonymous, path)
+    report_weight(anonymous, action_path, "a public action")
     catalogue = gzip.compress(staff.get("/jsi18n/").content, 6)
     print(f"{'script words (staff only)':<28} {len(catalogue) / 1024:6.1f} KB gzip")
 
@@ -91,15 +261,18 @@ def measure():
     settings.DEBUG = True
     started = time.perf_counter()
     call_command("seed_bench", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    seed_action_volume()
     settings.DEBUG = False
     print(f"{'seed_bench':<28} {time.perf_counter() - started:6.1f} s")
+    from actions.models import Action
     from contacts.models import Attendee
     from events.models import Event
     from feedback.models import FeedbackItem
 
     print(
         f"{'':<28} {Event.objects.count()} events, {Attendee.objects.count()} contacts, "
-        f"{FeedbackItem.objects.count()} feedback items"
+        f"{FeedbackItem.objects.count()} feedback items, {Action.objects.count()} actions "
+        f"({Action.objects.public().count()} public)"
     )
     event = Event.objects.filter(status="held").order_by("-starts_at").first()
     # seed_demo sets the demo passwords again, which ends existing sessions.
@@ -113,8 +286,24 @@ def measure():
         ("feedback inbox, filtered", "/staff/feedback/?topic=1&status=tagged"),
         ("feedback analysis", "/staff/feedback/analysis/"),
         ("public events list", "/events/"),
+        ("staff actions list", "/staff/actions/"),
+        ("staff actions, overdue", "/staff/actions/?due=overdue"),
+        ("feedback with no response", "/staff/actions/unanswered/"),
     ):
         report(label, *timed_get(staff, path, VOLUME_REQUESTS))
+    owner = Client()
+    owner.force_login(get_user_model().objects.get(username="owner"))
+    report("my department's actions", *timed_get(owner, "/staff/actions/mine/", VOLUME_REQUESTS))
+    for label, path in (
+        ("you said, we did", "/you-said-we-did/"),
+        ("you said, we did, filtered", "/you-said-we-did/?status=done&workstream=respect"),
+        ("you said, we did, page 5", "/you-said-we-did/?page=5"),
+        ("a public action", busiest_public_action_path()),
+        ("public event with actions", busiest_public_event_path()),
+    ):
+        report(label, *timed_get(anonymous, path, VOLUME_REQUESTS))
+    report_weight(anonymous, "/you-said-we-did/", "list at volume")
+    report_weight(anonymous, busiest_public_action_path(), "action at volume")
 
 
 def main():
