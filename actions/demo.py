@@ -540,7 +540,7 @@ def _feedback_for(plan: Plan, programme) -> list[FeedbackItem]:
         return []
     points = FeedbackItem.objects.quotable().filter(event=event, was_redacted=False)
     on_topic = points.filter(topics__slug=plan.heard_topic).order_by("pk")
-    return list(on_topic[:POINTS_PER_ACTION] or points.order_by("pk")[:POINTS_PER_ACTION])
+    return list(on_topic[:POINTS_PER_ACTION])
 
 
 def _sections_for(plan: Plan) -> list[FindingsSection]:

@@ -99,14 +99,14 @@ class ActionForm(OptionalLabelsMixin, forms.Form):
         label=_("Topics"),
         queryset=Topic.objects.active(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _("Choose topics from the list.")},
     )
     communities = ModelMultipleChoiceField(
         label=_("Communities"),
         queryset=Community.objects.approved(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("People who follow these communities hear about the action."),
         error_messages={"invalid_choice": _("Choose communities from the list.")},
     )

@@ -31,14 +31,12 @@ class ActionStart:
     items: list = field(default_factory=list)
     sections: list = field(default_factory=list)
     you_said: str = ""
-    title: str = ""
     workstreams: list = field(default_factory=list)
     topics: list = field(default_factory=list)
     communities: list = field(default_factory=list)
 
     def initial(self) -> dict:
         return {
-            "title": self.title,
             "you_said": self.you_said,
             "workstreams": [workstream.pk for workstream in self.workstreams],
             "topics": [topic.pk for topic in self.topics],
@@ -98,7 +96,6 @@ def action_start(*, item_ids=(), section_ids=()) -> ActionStart:
     # is public, and a Coordinator writes it in their own words.
     if sections:
         start.you_said = "\n\n".join(section.summary for section in sections if section.summary)
-        start.title = sections[0].heading[:200]
     return start
 
 

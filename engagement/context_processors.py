@@ -12,6 +12,8 @@ class NavigationItem:
     label: str
     url_name: str
     capability: str | None = None
+    # The section's pages live under this URL rather than under the link's own.
+    section_url_name: str | None = None
 
 
 PUBLIC_NAVIGATION = [
@@ -30,7 +32,12 @@ STAFF_NAVIGATION = [
     NavigationItem(_("Feedback"), "feedback:inbox", Capability.VIEW_FEEDBACK),
     NavigationItem(_("Findings"), "feedback:findings-list", Capability.VIEW_FEEDBACK),
     NavigationItem(_("Actions"), "actions:list", Capability.VIEW_ACTIONS),
-    NavigationItem(_("My department's actions"), "actions:mine", Capability.UPDATE_OWN_ACTIONS),
+    NavigationItem(
+        _("My department's actions"),
+        "actions:mine",
+        Capability.UPDATE_OWN_ACTIONS,
+        section_url_name="actions:list",
+    ),
     NavigationItem(_("Focus group"), "feedback:focus-group", Capability.VIEW_PERSONAL_DATA),
     NavigationItem(_("Contacts"), "contacts:list", Capability.VIEW_PERSONAL_DATA),
     NavigationItem(_("Contact numbers"), "contacts:counts", Capability.VIEW_CONTACT_COUNTS),
@@ -47,11 +54,26 @@ def _links(request, items):
     for item in items:
         if item.capability and not can(request.user, item.capability):
             continue
-        links.append({"label": item.label, "url": reverse(item.url_name), "current": False})
-    # The section a page belongs to is the link with the longest matching start.
-    matching = [link for link in links if request.path.startswith(link["url"])]
+        links.append(
+            {
+                "label": item.label,
+                "url": reverse(item.url_name),
+                "section": reverse(item.section_url_name or item.url_name),
+                "current": False,
+            }
+        )
+    # The section a page belongs to is the link with the longest matching start; of two
+    # links to one section, the one whose own address the page is under wins.
+    matching = [link for link in links if request.path.startswith(link["section"])]
     if matching:
-        max(matching, key=lambda link: len(link["url"]))["current"] = True
+        max(
+            matching,
+            key=lambda link: (
+                len(link["section"]),
+                request.path.startswith(link["url"]),
+                len(link["url"]),
+            ),
+        )["current"] = True
     return links
 
 

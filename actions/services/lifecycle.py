@@ -66,6 +66,11 @@ def _events_behind(items: Iterable[FeedbackItem], sections: Iterable[FindingsSec
     return Event.objects.filter(pk__in=event_ids)
 
 
+def _tidy(text: str) -> str:
+    """Text as typed, trimmed, with a browser's CRLF line breaks made plain newlines."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 def _person(user) -> str:
     if user is None:
         return _("nobody named")
@@ -102,9 +107,9 @@ def action_propose(
     _check_owner(owner, department)
     items, sections = list(items), list(sections)
     action = Action.objects.create(
-        title=title.strip(),
-        you_said=you_said.strip(),
-        we_did=we_did.strip(),
+        title=_tidy(title),
+        you_said=_tidy(you_said),
+        we_did=_tidy(we_did),
         department=department,
         owner=owner,
         due_on=due_on,
@@ -151,7 +156,7 @@ def action_edit(
             raise ActionRefused(problem, field="due_on")
     _check_owner(owner, department)
     now = timezone.now()
-    note = note.strip()
+    title, you_said, we_did, note = _tidy(title), _tidy(you_said), _tidy(we_did), _tidy(note)
     if department != action.department or owner != action.owner:
         text = _("%(department)s, owner %(before)s → %(after)s.") % {
             "department": department,
@@ -175,7 +180,7 @@ def action_edit(
             text=_("Now due by %(due)s (was %(before)s).")
             % {"due": _due_text(due_on), "before": _due_text(action.due_on)},
         )
-    changed_words = (title.strip(), you_said.strip(), we_did.strip(), is_public) != (
+    changed_words = (title, you_said, we_did, is_public) != (
         action.title,
         action.you_said,
         action.we_did,
@@ -183,7 +188,7 @@ def action_edit(
     )
     if changed_words:
         _log(action, ActionUpdate.Kind.EDITED, by=by, at=now, text=note)
-    action.title, action.you_said, action.we_did = title.strip(), you_said.strip(), we_did.strip()
+    action.title, action.you_said, action.we_did = title, you_said, we_did
     action.department, action.owner, action.due_on = department, owner, due_on
     action.is_public = is_public
     action.save()
@@ -219,7 +224,7 @@ def action_agree(*, action: Action, by: AbstractBaseUser | None) -> Action:
 def action_decline(*, action: Action, reason: str, by: AbstractBaseUser | None) -> Action:
     """A Leader declines a proposed action, saying why, for staff. A declined action
     never reaches the public page."""
-    reason = reason.strip()
+    reason = _tidy(reason)
     if not reason:
         raise ActionRefused(_("Say why the action is declined."), field="reason")
     action = _locked(action)
@@ -267,7 +272,7 @@ def action_post_update(
     may_update; this checks it again, since a department's members can change."""
     if not may_update(by, action):
         raise ActionRefused(_("Only the department's action owners can update this action."))
-    text, cannot_act_reason = text.strip(), cannot_act_reason.strip()
+    text, cannot_act_reason = _tidy(text), _tidy(cannot_act_reason)
     action = _locked(action)
     if action.status in (Action.Status.PROPOSED, Action.Status.DECLINED):
         raise ActionRefused(_("Updates are posted once a Leader has agreed the action."))

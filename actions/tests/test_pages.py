@@ -19,7 +19,7 @@ from actions.tests.factories import ActionFactory, ActionUpdateFactory
 from actions.tests.test_public import many_actions
 from engagement.models import Community
 from engagement.roles import Role
-from engagement.tests.factories import DepartmentFactory, UserFactory
+from engagement.tests.factories import CommunityFactory, DepartmentFactory, UserFactory
 from feedback.models import FeedbackItem, KeyQuestion, Topic, Workstream
 from feedback.tests.factories import (
     FeedbackItemFactory,
@@ -263,7 +263,8 @@ def test_a_new_action_from_a_findings_section_starts_from_its_summary(coordinato
 
     assert "Explain why you stop someone" in page
     form = form_with(page, "title")
-    assert form["title"] == ["Explain why you stop someone"]
+    # The title is the Coordinator's own words, not the section's heading.
+    assert form["title"] == [""]
     assert form["you_said"] == ["People want officers to give the reason for a stop."]
     assert form["section"] == [str(section.pk)]
     assert form["workstreams"] == [str(question.workstream_id)]
@@ -271,7 +272,7 @@ def test_a_new_action_from_a_findings_section_starts_from_its_summary(coordinato
     response = coordinator_client.post(
         NEW,
         {
-            **proposal(training, title=form["title"][0], you_said=form["you_said"][0]),
+            **proposal(training, title="Explain every stop", you_said=form["you_said"][0]),
             "section": section.pk,
         },
     )
@@ -333,6 +334,7 @@ def test_a_new_action_from_feedback_ticked_in_the_inbox(coordinator_client, trai
 def test_a_mistake_in_a_proposal_is_shown_beside_its_field_with_what_was_typed(
     coordinator_client, training, changes, field, message
 ):
+    CommunityFactory(name="Somali communities")
     data = {**proposal(training, item=HUGE_ID, section=HUGE_ID), **changes}
 
     page = page_of(coordinator_client.post(NEW, data))
@@ -572,7 +574,7 @@ def test_an_action_owner_posts_updates_and_moves_the_action_on(
     assert action.updates.get(text="Only for staff: the trainer is off sick.").is_public is False
     public_page = page_of(client.get(action.get_public_url()))
     assert "the trainer is off sick" not in public_page
-    assert "We did" in public_page
+    assert "We said we would" in public_page
 
 
 def test_cannot_act_needs_an_explanation_beside_the_field_and_keeps_what_was_typed(

@@ -399,3 +399,24 @@ def test_the_public_list_costs_the_same_queries_with_ten_thousand_actions(
     for query in ({"workstream": "respect", "page": "3"}, {"community": community.pk}):
         with django_assert_max_num_queries(10):
             page_of(client.get(PUBLIC_LIST, query))
+
+
+@pytest.mark.django_db
+def test_each_story_reads_right_for_its_step(client, action_factory):
+    late = action_factory(
+        title="Late one",
+        status=Action.Status.IN_PROGRESS,
+        due_on=timezone.localdate() - timedelta(days=5),
+    )
+    done = action_factory(title="Done one", status=Action.Status.DONE)
+    cannot = action_factory(title="Cannot one", status=Action.Status.CANNOT_ACT)
+
+    late_page = client.get(late.get_public_url()).content.decode()
+    assert "We will" in late_page
+    assert "running late" in late_page
+    done_page = client.get(done.get_public_url()).content.decode()
+    assert "We said we would" in done_page
+    assert "running late" not in done_page
+    cannot_page = client.get(cannot.get_public_url()).content.decode()
+    assert "What we planned" in cannot_page
+    assert cannot_page.count(cannot.cannot_act_reason) == 1

@@ -60,3 +60,22 @@ def test_an_action_owner_sees_only_their_departments_actions_on_the_overview(
 def test_nothing_about_actions_when_nothing_waits(client_for_role):
     page = client_for_role(Role.LEADER).get("/staff/").content.decode()
     assert "actions-overview-heading" not in page
+
+
+def _current_link(response) -> str:
+    return next(item["label"] for item in response.context["staff_navigation"] if item["current"])
+
+
+@pytest.mark.django_db
+def test_the_navigation_marks_the_section_an_action_page_belongs_to(
+    client_for_role, action_owner, action_factory, department_factory
+):
+    training = department_factory(name="Training and Learning")
+    training.members.add(action_owner)
+    action = action_factory(department=training, status=Action.Status.AGREED)
+    owner = client_for_role(Role.ACTION_OWNER)
+    assert _current_link(owner.get(action.get_absolute_url())) == "My department's actions"
+    assert _current_link(owner.get("/staff/actions/mine/")) == "My department's actions"
+    coordinator = client_for_role(Role.COORDINATOR)
+    assert _current_link(coordinator.get(action.get_absolute_url())) == "Actions"
+    assert _current_link(coordinator.get("/staff/")) == "Overview"
