@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action
 from engagement.forms import ModelChoiceField, ModelMultipleChoiceField, OptionalLabelsMixin
-from engagement.models import Community, Department
+from engagement.models import Community, Department, Programme
 from engagement.roles import Role
 from events.forms import fields_only_helper
 from feedback.models import Topic, Workstream
@@ -231,4 +231,46 @@ class UpdateForm(OptionalLabelsMixin, forms.Form):
             )
         if not cleaned.get("text", "").strip() and not status and not self.errors:
             self.add_error("text", _("Write an update or choose a new status."))
+        return cleaned
+
+
+class DashboardFilterForm(OptionalLabelsMixin, forms.Form):
+    """What the dashboard is about. Every field may be left empty."""
+
+    programme = ModelChoiceField(
+        label=_("Programme"),
+        queryset=Programme.objects.all(),
+        required=False,
+        empty_label=_("All programmes"),
+        error_messages={"invalid_choice": _("Choose a programme from the list.")},
+    )
+    community = ModelChoiceField(
+        label=_("Community"),
+        queryset=Community.objects.all(),
+        required=False,
+        empty_label=_("All communities"),
+        error_messages={"invalid_choice": _("Choose a community from the list.")},
+    )
+    date_from = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Enter a real date, for example 1/4/2026.")},
+    )
+    date_to = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Enter a real date, for example 31/3/2027.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = fields_only_helper(*self.fields)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end of the range must be on or after its start."))
         return cleaned

@@ -5,6 +5,7 @@ from actions import views
 app_name = "actions"
 
 urlpatterns = [
+    path("staff/dashboard/", views.dashboard_view, name="dashboard"),
     path("staff/actions/", views.action_list, name="list"),
     path("staff/actions/new/", views.action_new, name="new"),
     path("staff/actions/mine/", views.my_actions, name="mine"),

@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from actions.charts import dashboard_charts
+from actions.dashboard import DashboardFilters, dashboard
 from actions.filters import PublicActionFilter, StaffActionFilter
-from actions.forms import ActionForm, DeclineForm, UpdateForm
+from actions.forms import ActionForm, DashboardFilterForm, DeclineForm, UpdateForm
 from actions.models import Action, ActionUpdate
 from actions.selectors import (
     action_for_detail,
@@ -305,6 +307,29 @@ def unanswered_feedback(request):
         request,
         "actions/unanswered.html",
         {"page": page, "can_propose": can(request.user, Capability.MANAGE_ACTIONS)},
+    )
+
+
+@require_safe
+@capability_required(Capability.VIEW_DASHBOARDS)
+def dashboard_view(request):
+    """The Leaders' dashboard. A filter that cannot be used is shown beside its field,
+    and the figures are then for everything."""
+    form = DashboardFilterForm(request.GET or None)
+    filters = DashboardFilters()
+    if form.is_bound and form.is_valid():
+        filters = DashboardFilters(**form.cleaned_data)
+    data = dashboard(filters)
+    return render(
+        request,
+        "actions/dashboard.html",
+        {
+            **data,
+            "form": form,
+            "filters": filters,
+            "charts": dashboard_charts(data),
+            "can_read_actions": can(request.user, Capability.VIEW_ACTIONS),
+        },
     )
 
 

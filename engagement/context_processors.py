@@ -28,6 +28,7 @@ PUBLIC_NAVIGATION = [
 # link only to the sections their roles allow.
 STAFF_NAVIGATION = [
     NavigationItem(_("Overview"), "staff-home", Capability.USE_STAFF_SITE),
+    NavigationItem(_("Dashboard"), "actions:dashboard", Capability.VIEW_DASHBOARDS),
     NavigationItem(_("Events"), "events:list", Capability.VIEW_EVENTS),
     NavigationItem(_("Feedback"), "feedback:inbox", Capability.VIEW_FEEDBACK),
     NavigationItem(_("Findings"), "feedback:findings-list", Capability.VIEW_FEEDBACK),

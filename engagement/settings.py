@@ -9,6 +9,7 @@ that names the variable.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -430,8 +431,20 @@ LOGGING = {
     },
 }
 
-# The force or organisation that runs the programme, as the public knows it.
+# The force or organisation that runs the programme, as the public knows it, and its
+# colours for the event packs: the main colour (backgrounds, headings) and an accent.
 ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Northshire Police")
+
+
+def envcolour(name: str, default: str) -> str:
+    value = os.environ.get(name, default).strip()
+    if not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
+        raise ImproperlyConfigured(f"{name} must be a colour like #0b2e59, not {value!r}.")
+    return value.lower()
+
+
+ORGANISATION_COLOUR = envcolour("ORGANISATION_COLOUR", "#0b2e59")
+ORGANISATION_ACCENT_COLOUR = envcolour("ORGANISATION_ACCENT_COLOUR", "#ffdd00")
 
 # Personal data: how long the double opt-in link works, how long a contact with no
 # activity is kept, how much notice they get before deletion, and the smallest count
@@ -463,3 +476,6 @@ FEEDBACK_RATE_LIMIT = envint("FEEDBACK_RATE_LIMIT", "30")
 FEEDBACK_RATE_WINDOW_MINUTES = envint("FEEDBACK_RATE_WINDOW_MINUTES", "10")
 # Held events with no shared findings this many days after they ended show as overdue.
 FINDINGS_DUE_DAYS = envint("FINDINGS_DUE_DAYS", "28")
+# An event is "police heavy" on the dashboard when it has more than this many officers
+# per hundred attendees.
+POLICE_HEAVY_OFFICERS_PER_100 = envint("POLICE_HEAVY_OFFICERS_PER_100", "20")

@@ -29,6 +29,8 @@ urlpatterns = [
     path("", include("feedback.urls")),
     path("", include("feedback.public_urls")),
     path("", include("actions.urls")),
+    path("", include("actions.export_urls")),
+    path("", include("actions.pack_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -115,3 +115,9 @@ def actions_overview(context):
         "overdue": Action.objects.overdue().count(),
         "can_agree": can(user, Capability.AGREE_ACTIONS),
     }
+
+
+@register.inclusion_tag("actions/includes/dashboard_link.html", takes_context=True)
+def dashboard_link(context):
+    """On the overview of those who read dashboards: the way to the dashboard."""
+    return {"shown": can(context["request"].user, Capability.VIEW_DASHBOARDS)}
