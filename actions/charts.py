@@ -8,11 +8,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 WIDTH = 400
-LABEL_HEIGHT = 20
-BAR_HEIGHT = 16
+LABEL_HEIGHT = 24
+BAR_HEIGHT = 20
 GAP = 10
 ROW = LABEL_HEIGHT + BAR_HEIGHT + GAP
-VALUE_ROOM = 70
+VALUE_ROOM = 80
 
 COLOURS = {
     "navy": "#0b2e59",

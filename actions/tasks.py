@@ -1,6 +1,10 @@
 from celery import shared_task
 
-from actions.services import actions_send_digests, actions_send_owner_reminders
+from actions.services import (
+    actions_send_digests,
+    actions_send_monthly_summaries,
+    actions_send_owner_reminders,
+)
 
 
 @shared_task
@@ -13,3 +17,9 @@ def send_update_digests():
 def send_owner_reminders():
     # Safe to repeat: each owner's reminder for the week has one dedupe key.
     return actions_send_owner_reminders()
+
+
+@shared_task
+def send_monthly_summaries():
+    # Safe to repeat: each Leader's summary for a month has one dedupe key.
+    return actions_send_monthly_summaries()

@@ -100,9 +100,12 @@ def take_screenshots(url: str, out: Path, found: dict) -> None:
         shoot(page, out, "staff-actions-unanswered")
         sign_out(page)
 
-        # A Leader, deciding on a proposed action.
+        # A Leader, reading the dashboard and deciding on a proposed action.
         sign_in(page, url, "leader")
         page.wait_for_url("**/staff/")
+        shoot(page, out, "staff-home-leader")
+        page.goto(f"{url}/staff/dashboard/")
+        shoot(page, out, "staff-dashboard")
         page.goto(f"{url}/staff/actions/{actions['proposed']}/")
         shoot(page, out, "staff-action-proposed-leader")
         page.goto(f"{url}/staff/actions/{actions['proposed']}/decline/")

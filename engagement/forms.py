@@ -133,3 +133,14 @@ def id_safe_formfield(db_field, **kwargs):
     elif isinstance(db_field, models.ManyToManyField):
         kwargs.setdefault("form_class", ModelMultipleChoiceField)
     return db_field.formfield(**kwargs)
+
+
+class StaffPreferencesForm(forms.Form):
+    monthly_summary = forms.BooleanField(
+        label=_("Email me a monthly summary"),
+        required=False,
+        help_text=_(
+            "On the first of each month: how much feedback has a published response, "
+            "overdue actions and last month's events, with a link to the dashboard."
+        ),
+    )

@@ -163,3 +163,36 @@ class Heartbeat(models.Model):
 
     def __str__(self):
         return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class StaffPreferencesQuerySet(models.QuerySet):
+    def wanting_monthly_summary(self):
+        return self.filter(monthly_summary=True)
+
+
+class StaffPreferences(models.Model):
+    """What a member of staff has chosen about the emails the app sends them. Someone
+    with no row has chosen nothing: they get every email their roles call for."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_preferences"
+    )
+    monthly_summary = models.BooleanField(
+        _("email me a monthly summary"),
+        default=True,
+        help_text=_("The headline figures from the dashboard, on the first of each month."),
+    )
+
+    objects = StaffPreferencesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("staff preferences")
+        verbose_name_plural = _("staff preferences")
+
+    def __str__(self):
+        return str(self.user)
+
+    @classmethod
+    def wants_monthly_summary(cls, user) -> bool:
+        chosen = cls.objects.filter(user=user).values_list("monthly_summary", flat=True).first()
+        return True if chosen is None else chosen

@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
-from engagement.models import AuditLogEntry, Community
+from engagement.models import AuditLogEntry, Community, StaffPreferences
 from engagement.roles import MODEL_PERMISSIONS_BY_ROLE, Role, roles_use_admin_site
 
 
@@ -91,3 +91,11 @@ def communities_approve(*, communities) -> int:
     return Community.objects.filter(
         pk__in=[community.pk for community in communities], is_approved=False
     ).update(is_approved=True)
+
+
+def staff_preferences_save(*, user, monthly_summary: bool):
+    """Keep what a member of staff chose about the emails they get."""
+    preferences, _created = StaffPreferences.objects.update_or_create(
+        user=user, defaults={"monthly_summary": monthly_summary}
+    )
+    return preferences

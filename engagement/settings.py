@@ -254,6 +254,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "actions.tasks.send_update_digests",
         "schedule": crontab(day_of_week="mon", hour=9, minute=0),
     },
+    # Leaders get the dashboard's headline figures on the first of each month.
+    "send-monthly-summaries": {
+        "task": "actions.tasks.send_monthly_summaries",
+        "schedule": crontab(day_of_month=1, hour=7, minute=30),
+    },
     # Each action owner hears once a week about their overdue and due-soon actions.
     "send-action-owner-reminders": {
         "task": "actions.tasks.send_owner_reminders",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/no-role/", views.no_role, name="no-role"),
     path("staff/", views.staff_home, name="staff-home"),
     path("staff/audit/", views.audit_log, name="audit-log"),
+    path("staff/preferences/", views.staff_preferences, name="staff-preferences"),
     path("staff/users/", views.staff_users, name="staff-users"),
     path("staff/users/unlock/", views.staff_user_unlock, name="staff-user-unlock"),
     path(

@@ -34,9 +34,9 @@ from engagement.accounts import (
 )
 from engagement.celery import app as celery_app
 from engagement.clients import client_address
-from engagement.forms import SignInForm, TwoFactorCodeForm, UnlockForm
+from engagement.forms import SignInForm, StaffPreferencesForm, TwoFactorCodeForm, UnlockForm
 from engagement.health import health_details
-from engagement.models import AuditLogEntry, Community, Programme
+from engagement.models import AuditLogEntry, Community, Programme, StaffPreferences
 from engagement.roles import (
     Capability,
     Role,
@@ -46,6 +46,7 @@ from engagement.roles import (
     roles_of,
 )
 from engagement.scheduler import scheduler_state
+from engagement.services import staff_preferences_save
 
 
 @login_required
@@ -71,6 +72,22 @@ def staff_home(request):
             ),
         },
     )
+
+
+@never_cache
+@capability_required(Capability.VIEW_DASHBOARDS)
+def staff_preferences(request):
+    """The emails a member of staff chooses to get. Only the monthly summary is a
+    choice; everything else follows from their roles."""
+    form = StaffPreferencesForm(
+        request.POST if request.method == "POST" else None,
+        initial={"monthly_summary": StaffPreferences.wants_monthly_summary(request.user)},
+    )
+    if request.method == "POST" and form.is_valid():
+        staff_preferences_save(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect("staff-preferences")
+    return render(request, "engagement/staff_preferences.html", {"form": form})
 
 
 @login_required

@@ -118,6 +118,7 @@ def the_proposed_action(objects):
 ACCESS = {
     "staff-home": ("get", no_arguments, STAFF),
     "actions:dashboard": ("get", no_arguments, EVENT_READERS),
+    "staff-preferences": ("get+post", no_arguments, EVENT_READERS),
     "panel:home": ("get", no_arguments, {Role.FOCUS_GROUP_MEMBER}),
     "panel:step-down": ("get+post", no_arguments, {Role.FOCUS_GROUP_MEMBER}),
     "panel:meeting-can-come": ("post", the_meeting, {Role.FOCUS_GROUP_MEMBER}),

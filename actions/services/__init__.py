@@ -3,6 +3,7 @@ about actions (emails.py)."""
 
 from actions.services.emails import (  # noqa: F401
     actions_send_digests,
+    actions_send_monthly_summaries,
     actions_send_owner_reminders,
     week_of,
 )

@@ -14,6 +14,7 @@ from actions.selectors import people_told_about
 from contacts.models import ConsentPurpose, OutboxMessage
 from contacts.services.links import absolute_url, attendee_unsubscribe_url, email_context
 from contacts.services.outbox import outbox_enqueue
+from engagement.roles import Role
 
 DIGEST_PERIOD = timedelta(days=7)
 
@@ -135,3 +136,58 @@ def actions_send_owner_reminders(*, now: datetime | None = None) -> int:
             )
             queued += 1
     return queued
+
+
+def _last_month(today) -> tuple:
+    first_of_this_month = today.replace(day=1)
+    last_of_last_month = first_of_this_month - timedelta(days=1)
+    return last_of_last_month.replace(day=1), last_of_last_month
+
+
+def actions_send_monthly_summaries(*, now: datetime | None = None) -> int:
+    """Email each Leader who has not opted out, once a month, the dashboard's headline
+    figures: how much feedback has a published response, what is overdue, and last
+    month's events. Returns how many emails were queued."""
+    # Imported here: the dashboard reads every app, and is needed by this job only.
+    from actions.dashboard import DashboardFilters, dashboard
+
+    now = now or timezone.now()
+    first, last = _last_month(timezone.localdate(now))
+    month = first.strftime("%Y-%m")
+    leaders = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.LEADER)
+        .exclude(email="")
+        .exclude(staff_preferences__monthly_summary=False)
+        .distinct()
+        .order_by("pk")
+    )
+    leaders = [
+        leader
+        for leader in leaders
+        if not OutboxMessage.objects.filter(
+            dedupe_key=f"monthly-summary:{month}:{leader.pk}"
+        ).exists()
+    ]
+    if not leaders:
+        return 0
+    overall = dashboard(DashboardFilters())
+    last_month = dashboard(DashboardFilters(date_from=first, date_to=last))
+    context = {
+        "month": first,
+        "loop": overall["loop"],
+        "actions": overall["actions"],
+        "events": last_month["events"],
+        "new_actions": last_month["actions"],
+        "dashboard_url": absolute_url("actions:dashboard"),
+        "preferences_url": absolute_url("staff-preferences"),
+    }
+    with transaction.atomic():
+        for leader in leaders:
+            outbox_enqueue(
+                dedupe_key=f"monthly-summary:{month}:{leader.pk}",
+                to_address=leader.email,
+                template="monthly_summary",
+                context={**context, "name": leader.first_name},
+            )
+    return len(leaders)

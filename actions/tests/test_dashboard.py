@@ -6,13 +6,16 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
 from actions.dashboard import DashboardFilters, dashboard
 from actions.models import Action
+from actions.services import actions_send_monthly_summaries
 from actions.tests.factories import ActionFactory
 from engagement.roles import Role
+from engagement.services import staff_preferences_save
 from engagement.tests.factories import CommunityFactory, DepartmentFactory, UserFactory
 from events.models import Event
 from events.tests.factories import EventFactory
@@ -257,3 +260,51 @@ def test_findings_sections_and_the_days_to_respond_are_counted(small_programme):
     assert (loop.sections, loop.sections_answered, loop.sections_share) == (2, 1, 50)
     assert loop.days_to_findings == 10.0
     assert loop.days_to_response == 4.0
+
+
+# The monthly summary --------------------------------------------------------------------
+
+FIRST_OF_MARCH = timezone.make_aware(timezone.datetime(2026, 3, 1, 7, 30))
+
+
+def test_each_leader_gets_one_monthly_summary_unless_they_opted_out(
+    leader, small_programme, mailoutbox, django_capture_on_commit_callbacks
+):
+    other = UserFactory(username="another-leader", roles=[Role.LEADER])
+    UserFactory(username="no-email-leader", roles=[Role.LEADER], email="")
+    UserFactory(username="a-coordinator", roles=[Role.COORDINATOR])
+    staff_preferences_save(user=other, monthly_summary=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert actions_send_monthly_summaries(now=FIRST_OF_MARCH) == 1
+        assert actions_send_monthly_summaries(now=FIRST_OF_MARCH) == 0
+
+    [email] = mailoutbox
+    assert email.to == [leader.email]
+    assert email.subject == "Community Voice: your summary for February 2026"
+    assert "25% of feedback has a published response (1 of 4)." in email.body
+    assert "1 action is overdue." in email.body
+    assert "/staff/dashboard/" in email.body
+    assert "/staff/preferences/" in email.body
+
+
+def test_a_leader_opts_out_on_their_preferences_page(leader, mailoutbox):
+    client = Client()
+    client.force_login(leader)
+    page = client.get("/staff/preferences/")
+    assert 'name="monthly_summary"' in page.content.decode()
+    assert "checked" in page.content.decode()
+
+    response = client.post("/staff/preferences/", {})
+
+    assert response.status_code == 302
+    assert "checked" not in client.get("/staff/preferences/").content.decode()
+    assert actions_send_monthly_summaries(now=FIRST_OF_MARCH) == 0
+    client.post("/staff/preferences/", {"monthly_summary": "on"})
+    assert actions_send_monthly_summaries(now=FIRST_OF_MARCH) == 1
+
+
+def test_the_monthly_summary_is_on_the_schedule():
+    entry = settings.CELERY_BEAT_SCHEDULE["send-monthly-summaries"]
+    assert entry["task"] == "actions.tasks.send_monthly_summaries"
+    assert entry["schedule"].day_of_month == {1}
