@@ -79,6 +79,7 @@ beat: install
 ## Speed and size figures.
 bench: install-dev
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/quality.py
 
 clean:

@@ -3,6 +3,7 @@ cost and who came, what is being said, and how the focus group keeps up. Every f
 is an aggregate worked out in the database, so the page costs the same number of
 queries however much feedback there is."""
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -10,6 +11,7 @@ from decimal import Decimal
 from statistics import median
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     Count,
     DecimalField,
@@ -21,11 +23,12 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, TruncQuarter
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actions.models import Action
+from engagement.database import MonthOf
 from engagement.statistics import suppress
 from events.models import Event
 from feedback.models import (
@@ -35,7 +38,14 @@ from feedback.models import (
     FocusGroupMember,
     SenseCheckRequest,
 )
-from feedback.selectors import topics_by_community, topics_over_time, topics_raised_by_one_community
+from feedback.selectors import (
+    month_start,
+    topics_by_community,
+    topics_over_time,
+    topics_raised_by_one_community,
+)
+
+logger = logging.getLogger(__name__)
 
 OLDEST_OVERDUE_SHOWN = 5
 EVENTS_SHOWN = 12
@@ -186,22 +196,27 @@ class LoopClosure:
         return self.items - self.items_answered
 
 
-def _quarter_label(start: datetime) -> str:
-    quarter = (start.month - 1) // 3 + 1
-    return _("Q%(quarter)d %(year)d") % {"quarter": quarter, "year": start.year}
+def _quarter_label(year: int, quarter: int) -> str:
+    return _("Q%(quarter)d %(year)d") % {"quarter": quarter, "year": year}
 
 
 def loop_closure(filters: DashboardFilters) -> LoopClosure:
     answered_item = _published_response(Action.items.through, "feedbackitem_id")
     items = filters.items()
     totals = items.aggregate(total=Count("pk"), answered=Count("pk", filter=answered_item))
-    quarters = [
-        QuarterRow(_quarter_label(row["quarter"]), row["total"], row["answered"])
-        for row in items.annotate(quarter=TruncQuarter("received_hour"))
-        .values("quarter")
+    by_quarter: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    for row in (
+        items.annotate(month=MonthOf("received_hour"))
+        .values("month")
         .annotate(total=Count("pk"), answered=Count("pk", filter=answered_item))
-        .order_by("quarter")
-        if row["quarter"] is not None
+    ):
+        start = month_start(row["month"])
+        counts = by_quarter[(start.year, (start.month - 1) // 3 + 1)]
+        counts[0] += row["total"]
+        counts[1] += row["answered"]
+    quarters = [
+        QuarterRow(_quarter_label(year, quarter), total, answered)
+        for (year, quarter), (total, answered) in sorted(by_quarter.items())
     ]
 
     events = filters.events()
@@ -464,3 +479,55 @@ def dashboard(filters: DashboardFilters) -> dict:
         "said": what_is_being_said(filters),
         "focus_group": focus_group_figures(filters),
     }
+
+
+# Keeping the figures for a few minutes --------------------------------------------------
+
+CACHE_VERSION = 1
+
+
+def _cache_key(filters: DashboardFilters) -> str:
+    parts = (
+        getattr(filters.programme, "pk", ""),
+        getattr(filters.community, "pk", ""),
+        filters.date_from or "",
+        filters.date_to or "",
+    )
+    return f"dashboard:{CACHE_VERSION}:" + ":".join(str(part) for part in parts)
+
+
+def cached_dashboard(filters: DashboardFilters, *, now: datetime | None = None) -> dict:
+    """The dashboard's figures, worked out at most every DASHBOARD_CACHE_SECONDS for
+    each set of filters, with `worked_out_at` saying when. Adding up 100,000 items
+    takes the database a second or more; a Leader opening the page again, or a
+    colleague opening it at the same time, gets the figures at once. With the cache
+    unreachable the figures are worked out every time (and the failure logged)."""
+    key = _cache_key(filters)
+    try:
+        data = cache.get(key)
+    except Exception:
+        logger.warning("The cache is unreachable; the dashboard is worked out afresh.")
+        data = None
+        reachable = False
+    else:
+        reachable = True
+    if data is None:
+        data = {**dashboard(filters), "worked_out_at": now or timezone.now()}
+        if reachable:
+            try:
+                cache.set(key, data, timeout=settings.DASHBOARD_CACHE_SECONDS)
+            except Exception:
+                logger.warning("The cache is unreachable; the dashboard was not kept.")
+    return data
+
+
+def dashboard_refresh() -> None:
+    """Work out the unfiltered figures again and keep them, so that Leaders opening
+    the dashboard rarely wait for them. Run by beat a little more often than the
+    figures expire."""
+    filters = DashboardFilters()
+    data = {**dashboard(filters), "worked_out_at": timezone.now()}
+    try:
+        cache.set(_cache_key(filters), data, timeout=settings.DASHBOARD_CACHE_SECONDS)
+    except Exception:
+        logger.warning("The cache is unreachable; the dashboard was not kept.")

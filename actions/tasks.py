@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from actions.dashboard import dashboard_refresh
 from actions.services import (
     actions_send_digests,
     actions_send_monthly_summaries,
@@ -23,3 +24,9 @@ def send_owner_reminders():
 def send_monthly_summaries():
     # Safe to repeat: each Leader's summary for a month has one dedupe key.
     return actions_send_monthly_summaries()
+
+
+@shared_task
+def refresh_dashboard():
+    # Only keeps figures in the cache: a missed run means one slower page, no more.
+    dashboard_refresh()

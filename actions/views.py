@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from actions.charts import dashboard_charts
-from actions.dashboard import DashboardFilters, dashboard
+from actions.dashboard import DashboardFilters, cached_dashboard
 from actions.filters import PublicActionFilter, StaffActionFilter
 from actions.forms import ActionForm, DashboardFilterForm, DeclineForm, UpdateForm
 from actions.models import Action, ActionUpdate
@@ -319,7 +319,7 @@ def dashboard_view(request):
     filters = DashboardFilters()
     if form.is_bound and form.is_valid():
         filters = DashboardFilters(**form.cleaned_data)
-    data = dashboard(filters)
+    data = cached_dashboard(filters)
     return render(
         request,
         "actions/dashboard.html",

@@ -220,6 +220,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # /healthz gives details (which check failed, the mail backlog) to requests from the
 # server itself, or to monitoring that sends "Authorization: Bearer <HEALTHZ_TOKEN>".
 HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "").strip()
+# The dashboard's figures are worked out at most this often for each set of filters.
+DASHBOARD_CACHE_SECONDS = envint("DASHBOARD_CACHE_SECONDS", "300")
 CELERY_BEAT_SCHEDULE = {
     # Re-sends what a lost broker message or a killed worker left behind.
     "sweep-outbox": {
@@ -253,6 +255,12 @@ CELERY_BEAT_SCHEDULE = {
     "send-action-digests": {
         "task": "actions.tasks.send_update_digests",
         "schedule": crontab(day_of_week="mon", hour=9, minute=0),
+    },
+    # The dashboard's unfiltered figures are worked out again before they expire.
+    "refresh-dashboard": {
+        "task": "actions.tasks.refresh_dashboard",
+        "schedule": timedelta(seconds=max(DASHBOARD_CACHE_SECONDS - 60, 60)),
+        "options": {"expires": 60},
     },
     # Leaders get the dashboard's headline figures on the first of each month.
     "send-monthly-summaries": {

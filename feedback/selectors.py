@@ -7,16 +7,16 @@ import difflib
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from contacts.models import Attendance, Attendee, ConsentPurpose
+from engagement.database import MonthOf
 from events.models import Event
 from feedback.models import (
     FeedbackItem,
@@ -152,15 +152,21 @@ def topics_by_community(items) -> CountTable:
     return _table((topic, community, count) for (topic, community), count in counts.items())
 
 
+def month_start(key: str) -> date:
+    """The first day of a "YYYY-MM" month."""
+    year, month = key.split("-")
+    return date(int(year), int(month), 1)
+
+
 def topics_over_time(items, months: int = 12) -> CountTable:
     pairs = list(
         items.filter(topics__isnull=False)
-        .annotate(month=TruncMonth("received_hour"))
+        .annotate(month=MonthOf("received_hour"))
         .values_list("topics__name", "month")
         .annotate(count=Count("pk", distinct=True))
     )
     recent = sorted({month for _topic, month, _count in pairs})[-months:]
-    label = {month: date_format(month, "M Y") for month in recent}
+    label = {month: date_format(month_start(month), "M Y") for month in recent}
     return _table(
         ((topic, label[month], count) for topic, month, count in pairs if month in label),
         columns=[label[month] for month in recent],

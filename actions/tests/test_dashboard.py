@@ -7,12 +7,14 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
 from actions.dashboard import DashboardFilters, dashboard
 from actions.models import Action
 from actions.services import actions_send_monthly_summaries
+from actions.tasks import refresh_dashboard
 from actions.tests.factories import ActionFactory
 from engagement.roles import Role
 from engagement.services import staff_preferences_save
@@ -232,6 +234,7 @@ def test_the_dashboard_costs_the_same_queries_from_1000_to_100000_items(
         leader_client.get(DASHBOARD)
 
     many_items(99_000, events=events, topics=topics, workstreams=workstreams)
+    cache.clear()
     with django_assert_max_num_queries(len(few.captured_queries)) as more:
         response = leader_client.get(DASHBOARD)
 
@@ -308,3 +311,46 @@ def test_the_monthly_summary_is_on_the_schedule():
     entry = settings.CELERY_BEAT_SCHEDULE["send-monthly-summaries"]
     assert entry["task"] == "actions.tasks.send_monthly_summaries"
     assert entry["schedule"].day_of_month == {1}
+
+
+def test_the_figures_are_kept_for_a_few_minutes_for_each_set_of_filters(
+    leader_client, small_programme, django_assert_max_num_queries
+):
+    first = leader_client.get(DASHBOARD)
+    ActionFactory(title="Proposed since", department=DepartmentFactory(name="Custody"))
+    with django_assert_max_num_queries(12):
+        again = leader_client.get(DASHBOARD)
+    assert again.context["actions"]["proposed"] == first.context["actions"]["proposed"]
+    assert "Figures as of" in again.content.decode()
+
+    narrowed = leader_client.get(DASHBOARD, {"community": small_programme["community"].pk})
+    assert narrowed.context["events"]["held"] == 1
+    cache.clear()
+    assert leader_client.get(DASHBOARD).context["actions"]["proposed"] == 2
+
+
+def test_with_the_cache_unreachable_the_figures_are_worked_out_every_time(
+    leader_client, small_programme, monkeypatch, caplog
+):
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(cache, "get", unreachable)
+    monkeypatch.setattr(cache, "set", unreachable)
+
+    response = leader_client.get(DASHBOARD)
+
+    assert response.status_code == 200
+    assert response.context["loop"].items == 4
+    assert "The cache is unreachable" in caplog.text
+
+
+def test_beat_keeps_the_unfiltered_figures_fresh(leader_client, small_programme):
+    entry = settings.CELERY_BEAT_SCHEDULE["refresh-dashboard"]
+    assert entry["task"] == "actions.tasks.refresh_dashboard"
+    assert entry["schedule"].total_seconds() < settings.DASHBOARD_CACHE_SECONDS
+    refresh_dashboard()
+    ActionFactory(title="Proposed since the refresh")
+    assert leader_client.get(DASHBOARD).context["actions"]["proposed"] == 1
+    refresh_dashboard()
+    assert leader_client.get(DASHBOARD).context["actions"]["proposed"] == 2
