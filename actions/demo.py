@@ -24,7 +24,7 @@ from feedback.models import FeedbackItem, Findings, FindingsSection, Topic, Work
 
 Status = Action.Status
 TRAINING = "Training and Learning"
-POINTS_PER_ACTION = 3
+POINTS_PER_ACTION = 25
 
 
 @dataclass(frozen=True)
