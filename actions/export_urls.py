@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from actions import export_views
 
 app_name = "exports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("staff/exports/", export_views.export_index, name="index"),
+    path("staff/exports/download/", export_views.export_download, name="download"),
+]

@@ -304,6 +304,7 @@ def measure():
         report(label, *timed_get(anonymous, path, VOLUME_REQUESTS))
     report_weight(anonymous, "/you-said-we-did/", "list at volume")
     report_weight(anonymous, busiest_public_action_path(), "action at volume")
+    measure_exports()
 
 
 def main():
@@ -318,6 +319,61 @@ def main():
 
         django.setup()
         measure()
+
+
+def measure_exports(rows=100_000):
+    """Feedback exported as CSV and as XLSX at `rows` rows, as a Leader downloads it: the
+    time to send the whole file, then, in a second download, the most memory Python held
+    while sending it (tracemalloc slows the code it watches, so it is timed apart)."""
+    import tracemalloc
+
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from feedback.models import FeedbackItem, Topic
+
+    missing = rows - FeedbackItem.objects.count()
+    if missing > 0:
+        fields = ("text", "source", "event_id", "key_question_id", "community_id")
+        fields += ("community_source", "received_hour", "status")
+        models = list(FeedbackItem.objects.order_by("pk").values(*fields)[:1000])
+        made = FeedbackItem.objects.bulk_create(
+            (FeedbackItem(**models[n % len(models)]) for n in range(missing)), batch_size=2000
+        )
+        topics = list(Topic.objects.values_list("pk", flat=True))
+        FeedbackItem.topics.through.objects.bulk_create(
+            (
+                FeedbackItem.topics.through(
+                    feedbackitem_id=item.pk, topic_id=topics[n % len(topics)]
+                )
+                for n, item in enumerate(made)
+            ),
+            batch_size=2000,
+        )
+    leader = Client()
+    leader.force_login(get_user_model().objects.get(username="leader"))
+
+    def download(file_format):
+        response = leader.get(
+            "/staff/exports/download/", {"dataset": "feedback", "format": file_format}
+        )
+        assert response.status_code == 200, (file_format, response.status_code)
+        size = sum(len(piece) for piece in response.streaming_content)
+        response.close()
+        return size
+
+    for file_format in ("csv", "xlsx"):
+        started = time.perf_counter()
+        size = download(file_format)
+        seconds = time.perf_counter() - started
+        tracemalloc.start()
+        download(file_format)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        print(
+            f"{f'export {FeedbackItem.objects.count():,} feedback {file_format}':<28} "
+            f"{seconds:6.1f} s   peak {peak / 2**20:5.1f} MB   file {size / 2**20:5.1f} MB"
+        )
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ STAFF_NAVIGATION = [
     NavigationItem(_("Feedback"), "feedback:inbox", Capability.VIEW_FEEDBACK),
     NavigationItem(_("Findings"), "feedback:findings-list", Capability.VIEW_FEEDBACK),
     NavigationItem(_("Actions"), "actions:list", Capability.VIEW_ACTIONS),
+    NavigationItem(_("Exports"), "exports:index", Capability.VIEW_ACTIONS),
     NavigationItem(
         _("My department's actions"),
         "actions:mine",

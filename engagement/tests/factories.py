@@ -4,7 +4,14 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from engagement.models import AuditLogEntry, Community, Department, Heartbeat, Programme
+from engagement.models import (
+    AuditLogEntry,
+    Community,
+    Department,
+    Heartbeat,
+    Programme,
+    StaffPreferences,
+)
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -80,3 +87,12 @@ class HeartbeatFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"job-{n}")
     at = factory.LazyFunction(timezone.now)
+
+
+class StaffPreferencesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffPreferences
+        django_get_or_create = ["user"]
+
+    user = factory.SubFactory(UserFactory)
+    monthly_summary = True
