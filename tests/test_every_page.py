@@ -38,8 +38,8 @@ PUBLIC_PAGES = [
 def pages_by_role(objects):
     pages = {}
     for url_name, (methods, arguments, allowed_roles) in ACCESS.items():
-        # The admin is Django's own; an export is a download, not a page.
-        is_page = "get" in METHODS[methods] and not url_name.endswith("export")
+        # The admin is Django's own; an export or a slide deck is a download, not a page.
+        is_page = "get" in METHODS[methods] and not url_name.endswith(("export", "pptx"))
         if not is_page or url_name.startswith("admin:"):
             continue
         role = next(role for role in PREFERRED_ROLES if role in allowed_roles)
