@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from itertools import islice
 
+import xlsxwriter
 from crispy_forms.layout import Fieldset
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -28,10 +29,7 @@ from django.db.models import Count, Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 
 from actions.models import Action, ActionUpdate
 from engagement.forms import ModelChoiceField, OptionalLabelsMixin
@@ -726,38 +724,53 @@ def csv_pieces(export: Export) -> Iterator[str]:
     yield "".join(piece)
 
 
-def _xlsx_value(sheet, cell, zone):
-    if isinstance(cell, str):
-        return neutralise(_printable(cell))[:EXCEL_CELL_LIMIT]
-    if isinstance(cell, datetime):
-        # Excel has no time zones: the time as the site shows it.
-        return cell.astimezone(zone).replace(tzinfo=None)
-    if isinstance(cell, Decimal):
-        money = WriteOnlyCell(sheet, value=cell)
-        money.number_format = "0.00"
-        return money
-    return cell
-
-
 def xlsx_file(export: Export):
     """The export as an Excel workbook in a temporary file, open at its start. Rows go
-    to disk as they come; the file is deleted when it is closed."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=export.title[:31])
-    sheet.freeze_panes = "A2"
-    zone = timezone.get_current_timezone()
-    bold = Font(bold=True)
-    header = []
-    for label in export.header:
-        cell = WriteOnlyCell(sheet, value=_xlsx_value(sheet, label, zone))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for row in export.rows:
-        sheet.append([_xlsx_value(sheet, cell, zone) for cell in row])
+    to disk as they come (XlsxWriter's constant-memory mode); the file is deleted when
+    it is closed. Text is written as text, never read as a formula, a number or a link."""
     # Closed, and so deleted, by the response once the file has been sent.
     output = tempfile.TemporaryFile(prefix="community-voice-export-")  # noqa: SIM115
-    workbook.save(output)
+    workbook = xlsxwriter.Workbook(
+        output,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+            "tmpdir": tempfile.gettempdir(),
+        },
+    )
+    sheet = workbook.add_worksheet(export.title[:31])
+    sheet.freeze_panes(1, 0)
+    bold = workbook.add_format({"bold": True})
+    money = workbook.add_format({"num_format": "0.00"})
+    moment = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    day = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    zone = timezone.get_current_timezone()
+    for column, label in enumerate(export.header):
+        sheet.write_string(0, column, neutralise(_printable(str(label))), bold)
+    for number, row in enumerate(export.rows, start=1):
+        for column, cell in enumerate(row):
+            if cell is None:
+                continue
+            if isinstance(cell, str):
+                text = neutralise(_printable(cell))[:EXCEL_CELL_LIMIT]
+                sheet.write_string(number, column, text)
+            elif isinstance(cell, bool):
+                sheet.write_boolean(number, column, cell)
+            elif isinstance(cell, datetime):
+                # Excel has no time zones: the time as the site shows it.
+                local = cell.astimezone(zone).replace(tzinfo=None)
+                sheet.write_datetime(number, column, local, moment)
+            elif isinstance(cell, date):
+                sheet.write_datetime(number, column, cell, day)
+            elif isinstance(cell, Decimal):
+                sheet.write_number(number, column, cell, money)
+            elif isinstance(cell, int | float):
+                sheet.write_number(number, column, cell)
+            else:
+                sheet.write_string(number, column, neutralise(_printable(str(cell))))
+    workbook.close()
     output.seek(0)
     return output
 
