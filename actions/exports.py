@@ -24,15 +24,14 @@ from itertools import islice
 import xlsxwriter
 from crispy_forms.layout import Fieldset
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from actions.forms import DashboardFilterForm
 from actions.models import Action, ActionUpdate
-from engagement.forms import ModelChoiceField, OptionalLabelsMixin
 from engagement.models import Community, Programme
 from events.forms import fields_only_helper
 from events.models import Event
@@ -777,13 +776,12 @@ def xlsx_file(export: Export):
 
 # The form ---------------------------------------------------------------------------------
 
-EARLIEST_DATE = date(1900, 1, 1)
-LATEST_DATE = date(2999, 12, 31)
-DATE_RANGE_MESSAGE = gettext_lazy("Enter a date between 1900 and 2999.")
 
+class ExportForm(DashboardFilterForm):
+    """What to export, in which format, and for what: the dashboard's filters, which may
+    be left empty."""
 
-class ExportForm(OptionalLabelsMixin, forms.Form):
-    """What to export, in which format, and for what. The filters may be left empty."""
+    field_order = ["dataset", "format"]
 
     dataset = forms.ChoiceField(
         label=gettext_lazy("What to export"),
@@ -809,40 +807,6 @@ class ExportForm(OptionalLabelsMixin, forms.Form):
             "invalid_choice": gettext_lazy("Choose CSV or Excel workbook (XLSX)."),
         },
     )
-    programme = ModelChoiceField(
-        label=gettext_lazy("Programme"),
-        queryset=Programme.objects.all(),
-        required=False,
-        empty_label=gettext_lazy("All programmes"),
-        error_messages={"invalid_choice": gettext_lazy("Choose a programme from the list.")},
-    )
-    community = ModelChoiceField(
-        label=gettext_lazy("Community"),
-        queryset=Community.objects.all(),
-        required=False,
-        empty_label=gettext_lazy("All communities"),
-        error_messages={"invalid_choice": gettext_lazy("Choose a community from the list.")},
-    )
-    date_from = forms.DateField(
-        label=gettext_lazy("From"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[
-            MinValueValidator(EARLIEST_DATE, DATE_RANGE_MESSAGE),
-            MaxValueValidator(LATEST_DATE, DATE_RANGE_MESSAGE),
-        ],
-        error_messages={"invalid": gettext_lazy("Enter a real date, for example 1/4/2026.")},
-    )
-    date_to = forms.DateField(
-        label=gettext_lazy("To"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[
-            MinValueValidator(EARLIEST_DATE, DATE_RANGE_MESSAGE),
-            MaxValueValidator(LATEST_DATE, DATE_RANGE_MESSAGE),
-        ],
-        error_messages={"invalid": gettext_lazy("Enter a real date, for example 31/3/2027.")},
-    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"dataset": "feedback", "format": CSV})
@@ -852,13 +816,6 @@ class ExportForm(OptionalLabelsMixin, forms.Form):
             "format",
             Fieldset(_("Only include"), "programme", "community", "date_from", "date_to"),
         )
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end of the range must be on or after its start."))
-        return cleaned
 
     def filters(self) -> ExportFilters:
         return ExportFilters(

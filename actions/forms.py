@@ -2,8 +2,11 @@
 may happen to an action are in actions/services/lifecycle.py; these forms check what
 was typed and put any problem beside its field."""
 
+from datetime import date
+
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -234,8 +237,27 @@ class UpdateForm(OptionalLabelsMixin, forms.Form):
         return cleaned
 
 
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2999, 12, 31)
+DATE_RANGE_MESSAGE = _("Enter a date between 1900 and 2999.")
+
+
+def _range_date_field(label, invalid_message):
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[
+            MinValueValidator(EARLIEST_DATE, DATE_RANGE_MESSAGE),
+            MaxValueValidator(LATEST_DATE, DATE_RANGE_MESSAGE),
+        ],
+        error_messages={"invalid": invalid_message},
+    )
+
+
 class DashboardFilterForm(OptionalLabelsMixin, forms.Form):
-    """What the dashboard is about. Every field may be left empty."""
+    """What the dashboard, or an export, is about: a programme, a community and a date
+    range. Every field may be left empty."""
 
     programme = ModelChoiceField(
         label=_("Programme"),
@@ -251,18 +273,8 @@ class DashboardFilterForm(OptionalLabelsMixin, forms.Form):
         empty_label=_("All communities"),
         error_messages={"invalid_choice": _("Choose a community from the list.")},
     )
-    date_from = forms.DateField(
-        label=_("From"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": _("Enter a real date, for example 1/4/2026.")},
-    )
-    date_to = forms.DateField(
-        label=_("To"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": _("Enter a real date, for example 31/3/2027.")},
-    )
+    date_from = _range_date_field(_("From"), _("Enter a real date, for example 1/4/2026."))
+    date_to = _range_date_field(_("To"), _("Enter a real date, for example 31/3/2027."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

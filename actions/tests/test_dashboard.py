@@ -151,6 +151,8 @@ def test_a_range_ending_before_it_starts_is_shown_beside_the_field(leader_client
         {"community": "99999999999999999999999"},
         {"date_from": "31/02/2026"},
         {"date_to": "\x00"},
+        {"date_to": "9999-12-31"},
+        {"date_from": "0001-01-01"},
         {"programme": ["1", "2"]},
     ],
 )
