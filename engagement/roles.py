@@ -46,6 +46,15 @@ class Capability(models.TextChoices):
     AGREE_ACTIONS = "agree_actions", _("Agree or decline proposed actions")
     UPDATE_OWN_ACTIONS = "update_own_actions", _("Update actions assigned to their department")
     VIEW_DASHBOARDS = "view_dashboards", _("Read dashboards and evaluation")
+    VIEW_SURVEYS = "view_surveys", _("See survey waves, their posters and paper forms")
+    ENTER_SURVEY_RESPONSES = (
+        "enter_survey_responses",
+        _('Type in paper survey forms and "about you" cards'),
+    )
+    MANAGE_SURVEYS = (
+        "manage_surveys",
+        _("Set up survey waves, import earlier waves and enter census shares"),
+    )
     USE_PANEL = "use_panel", _("Sense-check findings as a focus group member")
     VIEW_AUDIT_LOG = "view_audit_log", _("Read the audit log")
     ADMINISTER = "administer", _("Manage users, roles and taxonomies")
@@ -67,6 +76,8 @@ CAPABILITIES_BY_ROLE: dict[str, frozenset[str]] = {
             Capability.VIEW_ACTIONS,
             Capability.MANAGE_ACTIONS,
             Capability.VIEW_DASHBOARDS,
+            Capability.VIEW_SURVEYS,
+            Capability.ENTER_SURVEY_RESPONSES,
         }
     ),
     Role.LEADER: frozenset(
@@ -98,6 +109,8 @@ CAPABILITIES_BY_ROLE: dict[str, frozenset[str]] = {
             Capability.VIEW_DASHBOARDS,
             Capability.VIEW_AUDIT_LOG,
             Capability.ADMINISTER,
+            Capability.VIEW_SURVEYS,
+            Capability.MANAGE_SURVEYS,
         }
     ),
 }

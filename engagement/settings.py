@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "contacts",
     "feedback",
     "actions",
+    "evaluation",
 ]
 
 MIDDLEWARE = [
@@ -244,6 +245,11 @@ CELERY_BEAT_SCHEDULE = {
     # Anonymous forms join the feedback on the hour, shuffled, so their order says nothing.
     "release-pending-feedback": {
         "task": "feedback.tasks.release_pending_feedback",
+        "schedule": timedelta(minutes=5),
+    },
+    # Survey answers and "about you" cards sent online are stored on the hour, shuffled.
+    "release-held-survey-forms": {
+        "task": "evaluation.tasks.release_held_forms",
         "schedule": timedelta(minutes=5),
     },
     # Focus group members who have not answered are reminded two days before the deadline.
@@ -487,6 +493,23 @@ FEEDBACK_MAX_CHARACTERS = envint("FEEDBACK_MAX_CHARACTERS", "3000")
 # hall full of people; a script sending thousands is still stopped.
 FEEDBACK_RATE_LIMIT = envint("FEEDBACK_RATE_LIMIT", "30")
 FEEDBACK_RATE_WINDOW_MINUTES = envint("FEEDBACK_RATE_WINDOW_MINUTES", "10")
+
+# The confidence survey and the "about you" cards: how many one client may send in a
+# window (counted in the cache only), the areas people choose from, and the size above
+# which a spreadsheet import is checked and saved by a worker with a progress bar.
+SURVEY_RATE_LIMIT = envint("SURVEY_RATE_LIMIT", "30")
+SURVEY_RATE_WINDOW_MINUTES = envint("SURVEY_RATE_WINDOW_MINUTES", "10")
+EVALUATION_AREAS = [
+    area.strip()
+    for area in os.environ.get(
+        "EVALUATION_AREAS",
+        "Leicester City,Blaby,Charnwood,Harborough,Hinckley and Bosworth,Melton,"
+        "North West Leicestershire,Oadby and Wigston,Rutland",
+    ).split(",")
+    if area.strip()
+]
+SURVEY_IMPORT_BACKGROUND_ROWS = envint("SURVEY_IMPORT_BACKGROUND_ROWS", "2000")
+SURVEY_IMPORT_MAX_BYTES = envint("SURVEY_IMPORT_MAX_BYTES", str(20 * 1024 * 1024))
 # Held events with no shared findings this many days after they ended show as overdue.
 FINDINGS_DUE_DAYS = envint("FINDINGS_DUE_DAYS", "28")
 # An event is "police heavy" on the dashboard when it has more than this many officers

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("actions.urls")),
     path("", include("actions.export_urls")),
     path("", include("actions.pack_urls")),
+    path("", include("evaluation.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -6,7 +6,7 @@ from django.apps import apps
 
 from conftest import FACTORY_FIXTURES
 
-APPS_WITH_A_FACTORY_FOR_EVERY_MODEL = ["engagement", "events", "contacts", "feedback"]
+APPS_WITH_A_FACTORY_FOR_EVERY_MODEL = ["engagement", "events", "contacts", "feedback", "evaluation"]
 
 
 @pytest.mark.django_db
