@@ -80,6 +80,7 @@ beat: install
 bench: install-dev
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/dashboard.py
+	$(BIN)/python bench/survey_import.py
 	$(BIN)/python bench/quality.py
 
 clean:

@@ -10,6 +10,7 @@ import django_filters
 from crispy_forms.bootstrap import FieldWithButtons, StrictButton
 from crispy_forms.layout import HTML, Column, Row
 from django import forms
+from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -182,3 +183,82 @@ class InviteFilter(CommunityAndInterestFilter):
 
     class Meta(CommunityAndInterestFilter.Meta):
         form = InviteFilterForm
+
+
+class OfferFilterForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = fields_only_helper(
+            Row(
+                Column("community", css_class="col-sm-6 col-lg-4"),
+                Column("came_to", css_class="col-sm-6 col-lg-4"),
+                Column("earlier_visits", css_class="col-sm-6 col-lg-4"),
+                css_class="g-2",
+            ),
+            HTML(
+                format_html(
+                    '<p class="form-text">{}</p>',
+                    _("A community matches only people who let us keep their community."),
+                )
+            ),
+        )
+
+
+class OfferFilter(django_filters.FilterSet):
+    """Who to offer a lay observation place to, among the people who may have one."""
+
+    class EarlierVisits(models.TextChoices):
+        NEVER = "never", _("Never been on one")
+        BEFORE = "before", _("Been on one before")
+
+    community = django_filters.ModelChoiceFilter(
+        label=_("Community"),
+        queryset=Community.objects.order_by("name"),
+        empty_label=_("All communities"),
+        method="filter_community",
+    )
+    came_to = EventChoiceFilter(
+        label=_("Came to"),
+        queryset=Event.objects.order_by("-starts_at"),
+        empty_label=_("Any event or none"),
+        method="filter_came_to",
+    )
+    earlier_visits = django_filters.ChoiceFilter(
+        label=_("Lay observation before"),
+        choices=EarlierVisits.choices,
+        empty_label=_("Either"),
+        method="filter_earlier_visits",
+    )
+
+    class Meta:
+        model = Attendee
+        fields = []
+        form = OfferFilterForm
+
+    def filter_community(self, queryset, name, value):
+        return queryset.in_community(value)
+
+    def filter_came_to(self, queryset, name, value):
+        return queryset.attended(value)
+
+    def filter_earlier_visits(self, queryset, name, value):
+        if value == self.EarlierVisits.BEFORE:
+            return queryset.observed_before()
+        return queryset.exclude(pk__in=queryset.observed_before().values("pk"))
+
+    @property
+    def qs(self):
+        # Filters that could not be read find nobody, never everybody.
+        if self.is_bound and not self.form.is_valid():
+            return self.queryset.none()
+        return super().qs
+
+    def describe(self) -> str:
+        """The filters in use, for the audit log."""
+        if not self.is_bound or not self.form.is_valid():
+            return ""
+        return ", ".join(
+            f"{name}={getattr(value, 'pk', value)}"
+            for name, value in self.form.cleaned_data.items()
+            if value not in (None, "")
+        )

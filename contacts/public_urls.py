@@ -39,4 +39,24 @@ urlpatterns = [
     path("my-data/<signed:signed>/keep/", views.my_data_keep, name="my-data-keep"),
     path("my-data/<signed:signed>/erase/", views.my_data_erase, name="my-data-erase"),
     path("my-data/<signed:signed>/download/", views.my_data_download, name="my-data-download"),
+    path(
+        "lay-observation/<signed:signed>/",
+        views.lay_observation_place,
+        name="lay-observation-place",
+    ),
+    path(
+        "lay-observation/<signed:signed>/take/",
+        views.lay_observation_take,
+        name="lay-observation-place-take",
+    ),
+    path(
+        "lay-observation/<signed:signed>/not-for-me/",
+        views.lay_observation_decline,
+        name="lay-observation-place-decline",
+    ),
+    path(
+        "lay-observation/<signed:signed>/cancel/",
+        views.lay_observation_cancel,
+        name="lay-observation-place-cancel",
+    ),
 ]

@@ -1,10 +1,11 @@
 """Reads about contacts that span several models: the staff list with what each row
-shows, the contact numbers everyone who plans engagement may see, and how many people
-an invitation would reach."""
+shows, the contact numbers everyone who plans engagement may see, how many people an
+invitation would reach, and lay observation: its staff pages and its counts."""
 
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contacts.models import (
@@ -15,6 +16,9 @@ from contacts.models import (
     ConsentRecord,
     ContactStatus,
     Ethnicity,
+    ObservationPlace,
+    Opportunity,
+    OpportunityQuerySet,
 )
 from engagement.models import Community
 from engagement.statistics import Cell, SafeTable, suppress
@@ -154,4 +158,120 @@ def invitation_counts(*, event: Event, attendees: AttendeeQuerySet) -> Invitatio
     to_invite = attendees.invitable_to(event).count()
     return InvitationCounts(
         matching=matching, already_invited=matching - to_invite, to_invite=to_invite
+    )
+
+
+# Lay observation -----------------------------------------------------------------------
+
+
+def opportunities_for_list(*, upcoming: bool, now=None) -> OpportunityQuerySet:
+    """Opportunities still to come, soonest first, or those whose date has come, the
+    latest first, each with its place counts, in one query."""
+    now = now or timezone.now()
+    opportunities = Opportunity.objects.with_place_counts().select_related("kind")
+    if upcoming:
+        return opportunities.filter(starts_at__gt=now).order_by("starts_at", "pk")
+    return opportunities.filter(starts_at__lte=now).order_by("-starts_at", "-pk")
+
+
+@dataclass(frozen=True)
+class OpportunityPeople:
+    """Everyone offered a place on one opportunity, by where they stand."""
+
+    holding: list[ObservationPlace]
+    waiting: list[ObservationPlace]
+    offered: list[ObservationPlace]
+    others: list[ObservationPlace]
+
+    @property
+    def count(self) -> int:
+        return len(self.holding) + len(self.waiting) + len(self.offered) + len(self.others)
+
+
+def opportunity_people(*, opportunity: Opportunity) -> OpportunityPeople:
+    """In one query: those with a place, the waiting list in order, those who have not
+    answered yet, and the rest."""
+    places = list(
+        opportunity.places.select_related("attendee").order_by("waiting_since", "offered_at", "pk")
+    )
+    Status = ObservationPlace.Status
+    return OpportunityPeople(
+        holding=[place for place in places if place.holds_a_place],
+        waiting=[place for place in places if place.status == Status.WAITING],
+        offered=[place for place in places if place.status == Status.OFFERED],
+        others=[
+            place
+            for place in places
+            if place.status in (Status.DECLINED, Status.CANCELLED, Status.WITHDRAWN)
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class LayObservationCounts:
+    """Counts only, suppressed: no number of people below the threshold is shown.
+    Opportunities are not people, so their numbers are shown as they are."""
+
+    opportunities_run: int
+    opportunities_to_come: int
+    measures: list[str]
+    totals: list[Cell]
+    by_community: list[tuple[str, list[Cell]]]
+    suppressed_label: str
+
+
+def lay_observation_counts(*, now=None) -> LayObservationCounts:
+    """Places offered, taken and used on opportunities the force did not cancel, in
+    total and by the communities people feel part of (only people who let us keep
+    their community count for one). Someone in two communities counts in both, so the
+    rows can add up to more than the total."""
+    now = now or timezone.now()
+    Status = ObservationPlace.Status
+    measures = {
+        "offered": (_("Places offered"), Q()),
+        "taken": (_("Places taken"), Q(status__in=ObservationPlace.HOLDING)),
+        "came": (_("Visitors who came"), Q(status=Status.ATTENDED)),
+    }
+
+    def counts(**extra):
+        return {
+            name: Count("pk", filter=condition, **extra)
+            for name, (_label, condition) in measures.items()
+        }
+
+    places = ObservationPlace.objects.counted()
+    totals = places.aggregate(**counts())
+    shared = places.filter(
+        attendee__in=Attendee.objects.with_live_consent(ConsentPurpose.DEMOGRAPHIC_DATA)
+    )
+    by_community = {
+        row.pop("attendee__communities"): row
+        for row in shared.filter(attendee__communities__isnull=False)
+        .values("attendee__communities")
+        .annotate(**counts())
+        .order_by()
+    }
+    in_a_community = shared.filter(attendee__communities__isnull=False).aggregate(
+        **counts(distinct=True)
+    )
+    communities = list(Community.objects.order_by("name").values_list("pk", "name"))
+
+    tables = {}
+    for name in measures:
+        cells = {label: by_community.get(pk, {}).get(name, 0) for pk, label in communities}
+        cells[_("Not given")] = totals[name] - in_a_community[name]
+        tables[name] = suppress(cells, total=totals[name])
+    labels = [cell.label for cell in tables["offered"].cells]
+    return LayObservationCounts(
+        opportunities_run=Opportunity.objects.run(now).count(),
+        opportunities_to_come=Opportunity.objects.upcoming(now).count(),
+        measures=[str(label) for label, _condition in measures.values()],
+        totals=[
+            suppress({"total": totals[name]}, total=totals[name]).cells[0] for name in measures
+        ],
+        by_community=[
+            (str(label), [tables[name].cells[row] for name in measures])
+            for row, label in enumerate(labels)
+        ],
+        suppressed_label=tables["offered"].suppressed_label,
     )

@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from contacts.services.lay_observation import lay_observation_send_reminders
 from contacts.services.outbox import (
     SendOutcome,
     outbox_seconds_until_due,
@@ -29,3 +30,10 @@ def sweep_outbox():
     published = outbox_sweep()
     heartbeat_record(name=OUTBOX_SWEEP)
     return published
+
+
+@shared_task
+def send_lay_observation_reminders():
+    # Safe to repeat: each place is reminded once for each date, and a day missed is
+    # caught up by the next run, up to the day itself.
+    return lay_observation_send_reminders()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contacts.views import counts, invitations, outbox, staff
+from contacts.views import counts, invitations, lay_observation, outbox, staff
 
 app_name = "contacts"
 
@@ -21,4 +21,49 @@ urlpatterns = [
     path("staff/events/<int:pk>/invite/", invitations.event_invite_page, name="invite"),
     path("staff/events/<int:pk>/invite/send/", invitations.event_invite_send, name="invite-send"),
     path("staff/outbox/", outbox.outbox, name="outbox"),
+    path(
+        "staff/lay-observation/",
+        lay_observation.opportunity_list,
+        name="lay-observation-list",
+    ),
+    path(
+        "staff/lay-observation/new/",
+        lay_observation.opportunity_new,
+        name="lay-observation-new",
+    ),
+    path(
+        "staff/lay-observation/<int:pk>/",
+        lay_observation.opportunity_detail,
+        name="lay-observation-detail",
+    ),
+    path(
+        "staff/lay-observation/<int:pk>/edit/",
+        lay_observation.opportunity_edit_view,
+        name="lay-observation-edit",
+    ),
+    path(
+        "staff/lay-observation/<int:pk>/cancel/",
+        lay_observation.opportunity_cancel_view,
+        name="lay-observation-cancel",
+    ),
+    path(
+        "staff/lay-observation/<int:pk>/offer/",
+        lay_observation.opportunity_offer_page,
+        name="lay-observation-offer",
+    ),
+    path(
+        "staff/lay-observation/<int:pk>/offer/send/",
+        lay_observation.opportunity_offer_send,
+        name="lay-observation-offer-send",
+    ),
+    path(
+        "staff/lay-observation/<int:pk>/vetting/",
+        lay_observation.place_vetting,
+        name="lay-observation-vetting",
+    ),
+    path(
+        "staff/lay-observation/<int:pk>/attendance/",
+        lay_observation.opportunity_attendance,
+        name="lay-observation-attendance",
+    ),
 ]

@@ -32,6 +32,7 @@ PUBLIC_FORM_SECTIONS = (
     "my-data",
     "survey",
     "live",
+    "lay-observation",
 )
 # Path words inside those sections that are part of the route, not a token. Anything
 # else is treated as a token, so a new route with a token is safe by default.
@@ -46,6 +47,10 @@ ROUTE_WORDS = frozenset(
         "erase",
         "download",
         "email-me-a-link",
+        "lay-observation",
+        "take",
+        "not-for-me",
+        "cancel",
     }
 )
 HIDDEN = "…"

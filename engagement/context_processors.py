@@ -34,6 +34,8 @@ STAFF_NAVIGATION = [
     NavigationItem(_("Findings"), "feedback:findings-list", Capability.VIEW_FEEDBACK),
     NavigationItem(_("Actions"), "actions:list", Capability.VIEW_ACTIONS),
     NavigationItem(_("Exports"), "exports:index", Capability.VIEW_ACTIONS),
+    NavigationItem(_("Evaluation"), "evaluation:report", Capability.VIEW_DASHBOARDS),
+    NavigationItem(_("Surveys"), "evaluation:waves", Capability.VIEW_SURVEYS),
     NavigationItem(
         _("My department's actions"),
         "actions:mine",
@@ -43,6 +45,9 @@ STAFF_NAVIGATION = [
     NavigationItem(_("Focus group"), "feedback:focus-group", Capability.VIEW_PERSONAL_DATA),
     NavigationItem(_("Contacts"), "contacts:list", Capability.VIEW_PERSONAL_DATA),
     NavigationItem(_("Contact numbers"), "contacts:counts", Capability.VIEW_CONTACT_COUNTS),
+    NavigationItem(
+        _("Lay observation"), "contacts:lay-observation-list", Capability.VIEW_CONTACT_COUNTS
+    ),
     NavigationItem(_("Outbox"), "contacts:outbox", Capability.VIEW_PERSONAL_DATA),
     NavigationItem(_("Findings to check"), "panel:home", Capability.USE_PANEL),
     NavigationItem(_("Audit log"), "audit-log", Capability.VIEW_AUDIT_LOG),

@@ -138,9 +138,9 @@ def _manage(*models: str) -> tuple[str, ...]:
 # table says, including the contacts app's models, the outbox and the anonymous forms
 # waiting for their hour. Administrators instead get exactly what their job needs:
 # users and roles, the programme's taxonomies, events and venues, and the sign-in
-# lockout records. They deliberately get nothing from the contacts app: personal data
-# is read only on the staff pages, which write every view and export to the audit log,
-# never in the admin, which would not. Roles are groups kept in step with this file
+# lockout records. From the contacts app they get only the kinds of lay observation:
+# personal data is read only on the staff pages, which write every view and export to
+# the audit log, never in the admin, which would not. Roles are groups kept in step with this file
 # after every migrate, so Administrators may see the groups but not change them.
 MODEL_PERMISSIONS_BY_ROLE: dict[str, tuple[str, ...]] = {
     Role.COORDINATOR: (),
@@ -157,6 +157,10 @@ MODEL_PERMISSIONS_BY_ROLE: dict[str, tuple[str, ...]] = {
             "feedback.topic",
             "feedback.safeguardingterm",
         ),
+        # Kinds are never deleted: past opportunities keep theirs.
+        "contacts.add_observationkind",
+        "contacts.change_observationkind",
+        "contacts.view_observationkind",
         "auth.view_user",
         "auth.add_user",
         "auth.change_user",

@@ -252,6 +252,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evaluation.tasks.release_held_forms",
         "schedule": timedelta(minutes=5),
     },
+    # People with a lay observation place are reminded on the morning two days before.
+    "send-lay-observation-reminders": {
+        "task": "contacts.tasks.send_lay_observation_reminders",
+        "schedule": crontab(hour=10, minute=0),
+    },
     # Focus group members who have not answered are reminded two days before the deadline.
     "send-sense-check-reminders": {
         "task": "feedback.tasks.send_sense_check_reminders",

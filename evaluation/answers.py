@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from evaluation.questions import DONT_KNOW, ETHNIC_GROUP_LABELS, NO, YES, Kind
 
 DONT_KNOW_WORDS = {
+    DONT_KNOW,
     "dont know",
     "don't know",
     "do not know",

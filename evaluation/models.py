@@ -310,15 +310,21 @@ class SurveyImport(models.Model):
     # The file itself, kept in the database so a worker on another machine can read
     # it; emptied once the import is done.
     content = models.BinaryField(default=b"")
+    # Kept after the content is emptied, so the same file uploaded again is recognised.
+    content_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
     encoding = models.CharField(max_length=20, blank=True)
     headers = models.JSONField(default=list)
     # {column header: question key, or "" for a column left out}.
     mapping = models.JSONField(default=dict)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.UPLOADED)
+    # The rows under the heading row, blank ones included.
     total_rows = models.PositiveIntegerField(default=0)
+    # The rows with answers, once checked: what the import would add to the wave.
+    rows_to_import = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
-    # The first errors found: a list of {"row": n, "column": header, "message": text}.
+    # The first errors found: a list of {"row": n, "column": header, "value": the cell,
+    # "message": text}.
     errors = models.JSONField(default=list)
     imported_count = models.PositiveIntegerField(default=0)
     message = models.CharField(max_length=300, blank=True)
@@ -330,7 +336,13 @@ class SurveyImport(models.Model):
         return self.filename
 
     @property
+    def progress_total(self) -> int:
+        """The rows the step under way goes through: every row while checking, the rows
+        with answers while importing."""
+        return self.rows_to_import if self.status == self.Status.IMPORTING else self.total_rows
+
+    @property
     def progress_percent(self) -> int:
-        if not self.total_rows:
+        if not self.progress_total:
             return 0
-        return min(100, round(100 * self.processed_rows / self.total_rows))
+        return min(100, round(100 * self.processed_rows / self.progress_total))

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from contacts.models import Attendance, Attendee, ConsentPurpose
+from contacts.models import Attendance, Attendee, ConsentPurpose, Opportunity
 from engagement.database import MonthOf
 from events.models import Event
 from feedback.models import (
@@ -53,10 +53,19 @@ def event_for_feedback_form(*, token: str) -> Event | None:
     )
 
 
+def lay_observation_for_feedback_form(*, token: str) -> Opportunity | None:
+    """The lay observation whose visitors were emailed this token, or None."""
+    return Opportunity.objects.select_related("kind").filter(feedback_token=token).first()
+
+
 def arriving_flagged_forms() -> list[tuple]:
     """Flagged anonymous forms waiting for the end of their hour, each with its answers,
     personal details taken out. Listed by their random ids: in no particular order."""
-    forms = list(PendingSubmission.objects.flagged().select_related("event").order_by("pk"))
+    forms = list(
+        PendingSubmission.objects.flagged()
+        .select_related("event", "lay_observation")
+        .order_by("pk")
+    )
     key_questions = KeyQuestion.objects.in_bulk(
         {question_id for form in forms for question_id, _text in form.answers if question_id}
     )

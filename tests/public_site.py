@@ -18,10 +18,16 @@ from actions.models import Action
 from actions.tests.factories import ActionFactory
 from conftest import empty_the_cache
 from contacts.models import ConsentPurpose, OutboxMessage
-from contacts.services.links import attendee_keep_url, attendee_unsubscribe_url, my_data_link_url
-from contacts.tests.factories import AttendeeFactory
+from contacts.services.links import (
+    attendee_keep_url,
+    attendee_unsubscribe_url,
+    lay_observation_place_url,
+    my_data_link_url,
+)
+from contacts.tests.factories import AttendeeFactory, ObservationPlaceFactory, OpportunityFactory
 from engagement.roles import Role
 from engagement.tests.factories import AuthenticatorFactory, UserFactory
+from evaluation.tests.factories import WaveFactory
 from events.tests.factories import EventFactory
 from feedback.services import focus_group_invite
 
@@ -245,6 +251,10 @@ def build_public_site(client: Client) -> PublicSite:
         upcoming_event.get_absolute_url(),
         public_action.get_public_url(),
         f"/give-feedback/{past_event.feedback_token}/",
+        f"/give-feedback/{past_event.feedback_token}/about-you/",
+        WaveFactory(name="2026").get_public_url(),
+        path_of(lay_observation_place_url(ObservationPlaceFactory())),
+        f"/give-feedback/lay-observation/{OpportunityFactory(past=True).feedback_token}/",
         path_of(attendee_unsubscribe_url(attendee)),
         path_of(my_data_link_url(attendee)),
         path_of(attendee_keep_url(attendee)),

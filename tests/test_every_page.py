@@ -4,9 +4,10 @@ may use it, passes axe and fits a 320 px screen; so do the public pages."""
 import pytest
 from django.urls import reverse
 
-from contacts.tests.factories import AttendeeFactory
+from contacts.tests.factories import AttendeeFactory, OpportunityFactory
 from engagement.roles import Role
 from engagement.tests.factories import TEST_PASSWORD, UserFactory
+from evaluation.tests.factories import SurveyImportFactory, WaveFactory
 from events.tests.factories import EventFactory, VenueFactory
 from feedback.services import feedback_record
 from feedback.tests.factories import FocusGroupMeetingFactory, FocusGroupMemberFactory
@@ -38,8 +39,11 @@ PUBLIC_PAGES = [
 def pages_by_role(objects):
     pages = {}
     for url_name, (methods, arguments, allowed_roles) in ACCESS.items():
-        # The admin is Django's own; an export or a slide deck is a download, not a page.
-        is_page = "get" in METHODS[methods] and not url_name.endswith(("export", "pptx"))
+        # The admin is Django's own; an export, a slide deck or a table is a download, and
+        # an import's progress is JSON for the page that shows it, not a page.
+        is_page = "get" in METHODS[methods] and not url_name.endswith(
+            ("export", "pptx", "tables", "progress")
+        )
         if not is_page or url_name.startswith("admin:"):
             continue
         role = next(role for role in PREFERRED_ROLES if role in allowed_roles)
@@ -63,6 +67,9 @@ def test_every_page_passes_axe_and_fits_a_small_phone(
         ),
         "member": FocusGroupMemberFactory(),
         "meeting": FocusGroupMeetingFactory(),
+        "wave": WaveFactory(name="2026"),
+        "survey_import": SurveyImportFactory(),
+        "opportunity": OpportunityFactory(),
     }
     # The panel role's account is made first, so that findings can be sent to it, and
     # the Action owner role's, so that it can belong to the actions' department.
@@ -70,7 +77,12 @@ def test_every_page_passes_axe_and_fits_a_small_phone(
     objects.update(findings_sent_to_the_panel_user())
     user_for_role(Role.ACTION_OWNER)
     objects.update(actions_for_the_owner_user())
-    public_pages = [*PUBLIC_PAGES, objects["action"].get_public_url()]
+    public_pages = [
+        *PUBLIC_PAGES,
+        objects["action"].get_public_url(),
+        objects["wave"].get_public_url(),
+        reverse("evaluation:about-you", kwargs={"token": event.feedback_token}),
+    ]
     checked = 0
     for role, paths in [(None, public_pages), *pages_by_role(objects).items()]:
         context = browser.new_context(viewport={"width": 320, "height": 640})

@@ -22,10 +22,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from actions.models import Action
 from actions.tests.factories import ActionFactory
 from conftest import ROLE_USERNAMES, make_role_user
-from contacts.tests.factories import AttendeeFactory
+from contacts.tests.factories import AttendeeFactory, OpportunityFactory
 from engagement.context_processors import STAFF_NAVIGATION
 from engagement.roles import Role
 from engagement.tests.factories import DepartmentFactory, UserFactory
+from evaluation.tests.factories import SurveyImportFactory, WaveFactory
 from events.tests.factories import EventFactory, VenueFactory
 from feedback.models import FocusGroupMember
 from feedback.services import feedback_record
@@ -50,6 +51,8 @@ ADMINISTRATORS = {Role.ADMINISTRATOR}
 # Every action and its internal updates; Action owners read only their departments'.
 ACTION_READERS = {Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR}
 LEADERS = {Role.LEADER}
+# Survey waves, their posters and paper forms; only Administrators set them up.
+SURVEY_VIEWERS = {Role.COORDINATOR, Role.ADMINISTRATOR}
 ACTION_OWNERS = {Role.ACTION_OWNER}
 
 # The methods a URL answers: a page ("get"), an action ("post"), or a page with a
@@ -111,6 +114,18 @@ def the_action(objects):
 
 def the_proposed_action(objects):
     return {"pk": objects["proposed_action"].pk}
+
+
+def the_opportunity(objects):
+    return {"pk": objects["opportunity"].pk}
+
+
+def the_wave(objects):
+    return {"slug": objects["wave"].slug}
+
+
+def the_survey_import(objects):
+    return {"pk": objects["survey_import"].pk}
 
 
 # url name -> (the methods it answers, from METHODS; kwargs for reverse; the roles that
@@ -217,6 +232,39 @@ ACCESS = {
     "actions:update": ("get+post", the_action, COORDINATORS | ACTION_OWNERS),
     "actions:agree": ("post", the_proposed_action, LEADERS),
     "actions:decline": ("get+post", the_proposed_action, LEADERS),
+    # Who has a place is personal data; Leaders see the opportunity and its numbers.
+    "contacts:lay-observation-list": ("get", no_arguments, COUNT_READERS),
+    "contacts:lay-observation-new": ("get+post", no_arguments, COORDINATORS),
+    "contacts:lay-observation-detail": ("get", the_opportunity, COUNT_READERS),
+    "contacts:lay-observation-edit": ("get+post", the_opportunity, COORDINATORS),
+    "contacts:lay-observation-cancel": ("get+post", the_opportunity, COORDINATORS),
+    "contacts:lay-observation-offer": ("get", the_opportunity, COORDINATORS),
+    "contacts:lay-observation-offer-send": ("post", the_opportunity, COORDINATORS),
+    "contacts:lay-observation-vetting": ("post", the_opportunity, COORDINATORS),
+    "contacts:lay-observation-attendance": ("post", the_opportunity, COORDINATORS),
+    "evaluation:report": ("get", no_arguments, EVENT_READERS),
+    "evaluation:report-print": ("get", no_arguments, EVENT_READERS),
+    "evaluation:reach": ("get", no_arguments, EVENT_READERS),
+    "evaluation:who-attends": ("get", no_arguments, EVENT_READERS),
+    "evaluation:tables": ("get", no_arguments, EVENT_READERS),
+    "evaluation:waves": ("get", no_arguments, SURVEY_VIEWERS),
+    "evaluation:wave-new": ("get+post", no_arguments, ADMINISTRATORS),
+    "evaluation:wave": ("get", the_wave, SURVEY_VIEWERS),
+    "evaluation:wave-edit": ("get+post", the_wave, ADMINISTRATORS),
+    "evaluation:question-new": ("get+post", the_wave, ADMINISTRATORS),
+    "evaluation:wave-open": ("post", the_wave, ADMINISTRATORS),
+    "evaluation:wave-close": ("post", the_wave, ADMINISTRATORS),
+    "evaluation:wave-poster": ("get", the_wave, SURVEY_VIEWERS),
+    "evaluation:paper-form": ("get", the_wave, SURVEY_VIEWERS),
+    "evaluation:paper-entry": ("get+post", the_wave, COORDINATORS),
+    "evaluation:census": ("get+post", no_arguments, ADMINISTRATORS),
+    "evaluation:about-you-entry": ("get+post", the_event, COORDINATORS),
+    "evaluation:about-you-card": ("get", the_event, SURVEY_VIEWERS),
+    "evaluation:import": ("get+post", the_wave, ADMINISTRATORS),
+    "evaluation:import-detail": ("get+post", the_survey_import, ADMINISTRATORS),
+    "evaluation:import-progress": ("get", the_survey_import, ADMINISTRATORS),
+    "evaluation:import-confirm": ("post", the_survey_import, ADMINISTRATORS),
+    "evaluation:import-discard": ("post", the_survey_import, ADMINISTRATORS),
 }
 
 
@@ -273,6 +321,9 @@ def objects(django_db_setup, django_db_blocker):
             "meeting": FocusGroupMeetingFactory(),
             **findings_sent_to_the_panel_user(),
             **actions_for_the_owner_user(),
+            "wave": WaveFactory(name="2026"),
+            "survey_import": SurveyImportFactory(),
+            "opportunity": OpportunityFactory(),
         }
         transaction.set_rollback(True)
 

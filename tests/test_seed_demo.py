@@ -11,6 +11,7 @@ from conftest import DEMO_PASSWORD
 from contacts.models import Attendance, Attendee, ConsentPurpose, ConsentRecord, PendingSignUp
 from engagement.models import Community, Department, Programme
 from engagement.roles import Role, roles_of
+from evaluation.models import AboutYouCard, PopulationShare, Wave
 from events.models import Debrief, Event, Venue
 from feedback.models import (
     Findings,
@@ -236,3 +237,16 @@ def test_demo_actions_are_on_you_said_we_did_and_their_events_pages(demo_data, c
     for event in events:
         event_page = client.get(event.get_absolute_url()).content.decode()
         assert any(action.title in event_page for action in event.actions.public())
+
+
+# Evaluation ----------------------------------------------------------------------------
+
+
+def test_demo_data_has_two_survey_waves_census_shares_and_about_you_cards(demo_data):
+    waves = {wave.name: wave for wave in Wave.objects.all()}
+    assert set(waves) == {"2022", "2026"}
+    assert waves["2022"].status == Wave.Status.CLOSED
+    assert waves["2026"].status == Wave.Status.OPEN
+    assert all(wave.responses.count() >= 250 for wave in waves.values())
+    assert PopulationShare.objects.count() == 13
+    assert AboutYouCard.objects.exists()

@@ -18,6 +18,7 @@ from contacts.models import (
 )
 from contacts.services.links import CONFIRMATION_SALT, absolute_url, email_context
 from contacts.services.outbox import outbox_enqueue
+from contacts.services.waiting_list import lay_observation_withdraw
 
 
 def consent_send_confirmation(*, attendee: Attendee, consent: ConsentRecord) -> None:
@@ -69,10 +70,14 @@ def consent_give(
 def consent_withdraw(*, attendee: Attendee, purpose: str, method: str) -> int:
     """Take back a consent. Withdrawing twice is harmless. Mail already queued for that
     purpose will not go: the outbox checks consent again when it sends. Taking back
-    consent to keep demographic details deletes them."""
+    consent to keep demographic details deletes them. Taking back interest in lay
+    observation gives up every offer and place to come, a place held included, which
+    goes to the waiting list."""
     withdrawn = attendee.consents.filter(purpose=purpose, withdrawn_at__isnull=True).update(
         withdrawn_at=timezone.now(), withdrawal_method=method
     )
+    if purpose == ConsentPurpose.LAY_OBSERVATION:
+        lay_observation_withdraw(attendee=attendee)
     if purpose == ConsentPurpose.DEMOGRAPHIC_DATA:
         attendee.ethnicity = ""
         attendee.age_band = ""

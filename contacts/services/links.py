@@ -1,5 +1,6 @@
-"""Links in emails: the unsubscribe link, and the signed, short-lived links to
-confirm a sign-up, see one's own details, and keep them."""
+"""Links in emails: the unsubscribe link, the signed, short-lived links to confirm a
+sign-up, see one's own details, and keep them, and the link to answer an offer of a
+lay observation place."""
 
 from datetime import timedelta
 
@@ -8,9 +9,7 @@ from django.core import signing
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
-from contacts.models import (
-    Attendee,
-)
+from contacts.models import Attendee, ObservationPlace
 
 CONFIRMATION_SALT = "community-voice.confirm-updates"
 
@@ -19,6 +18,12 @@ MY_DATA_SALT = "community-voice.my-data"
 
 
 KEEP_DETAILS_SALT = "community-voice.keep-details"
+
+
+LAY_OBSERVATION_SALT = "community-voice.lay-observation"
+# Places are offered weeks or months ahead; the link stops working for answers once the
+# opportunity begins, whatever this says.
+LAY_OBSERVATION_LINK_DAYS = 366
 
 
 # The start of the outbox dedupe key of every my-data link, so they can be counted.
@@ -103,6 +108,32 @@ def attendee_for_keep_link(*, signed: str) -> Attendee:
     if attendee is None:
         raise LinkProblem("invalid")
     return attendee
+
+
+def lay_observation_place_url(place: ObservationPlace) -> str:
+    """The link in every email about one person's place: it shows the opportunity and
+    lets them take, give up or turn down the place. It opens nothing else."""
+    signed = signing.dumps({"place": place.pk}, salt=LAY_OBSERVATION_SALT)
+    return absolute_url("lay-observation-place", signed=signed)
+
+
+def place_for_lay_observation_link(*, signed: str) -> ObservationPlace:
+    data = read_link(
+        signed, salt=LAY_OBSERVATION_SALT, max_age=timedelta(days=LAY_OBSERVATION_LINK_DAYS)
+    )
+    pk = data.get("place")
+    if not isinstance(pk, int):
+        raise LinkProblem("invalid")
+    place = (
+        ObservationPlace.objects.select_related(
+            "attendee", "opportunity__kind", "opportunity__contact_officer"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if place is None:
+        raise LinkProblem("invalid")
+    return place
 
 
 def email_context(attendee: Attendee) -> dict:

@@ -289,6 +289,20 @@ def outbox_cancel_for_attendee(*, attendee_id: int, reason: str) -> int:
     ).update(status=OutboxMessage.Status.CANCELLED, last_error=reason)
 
 
+def outbox_cancel_queued(
+    *, dedupe_key_prefix: str, reason: str, attendee_id: int | None = None
+) -> int:
+    """Stop what is still queued under one start of dedupe key, such as every email
+    about one lay observation, or, with `attendee_id`, one person's."""
+    messages = OutboxMessage.objects.filter(
+        dedupe_key__startswith=dedupe_key_prefix,
+        status__in=[OutboxMessage.Status.QUEUED, OutboxMessage.Status.SENDING],
+    )
+    if attendee_id is not None:
+        messages = messages.filter(attendee_id=attendee_id)
+    return messages.update(status=OutboxMessage.Status.CANCELLED, last_error=reason)
+
+
 def outbox_scrub_for_attendee(*, attendee_id: int) -> int:
     """Remove everything personal from the messages of a person who erased their data,
     keeping only that a message existed and how it went, for counts."""

@@ -22,6 +22,7 @@ from contacts.services.outbox import (
     outbox_enqueue,
     outbox_scrub_for_attendee,
 )
+from contacts.services.waiting_list import lay_observation_withdraw
 from contacts.signals import attendee_erased
 from engagement.models import Community
 
@@ -133,6 +134,21 @@ def attendee_export(*, attendee: Attendee) -> dict:
             {"event": invitation.event.title, "sent": invitation.created_at.isoformat()}
             for invitation in attendee.invitations.select_related("event")
         ],
+        "lay_observation": [
+            {
+                "opportunity": place.opportunity.title,
+                "kind": place.opportunity.kind.name,
+                "date": timezone.localtime(place.opportunity.starts_at).date().isoformat(),
+                "cancelled_by_us": place.opportunity.is_cancelled,
+                "status": place.get_status_display(),
+                "vetting_check": place.get_vetting_status_display() if place.vetting_status else "",
+                "offered": place.offered_at.isoformat(),
+                "answered": place.answered_at.isoformat() if place.answered_at else None,
+            }
+            for place in attendee.observation_places.select_related("opportunity__kind").order_by(
+                "opportunity__starts_at", "pk"
+            )
+        ],
         "emails": [
             {
                 "subject": message.subject,
@@ -154,6 +170,8 @@ def attendee_erase(
     attendee = Attendee.objects.select_for_update().get(pk=attendee.pk)
     if attendee.is_erased:
         return False
+    # First, so that places given up go to the waiting list before any mail is stopped.
+    lay_observation_withdraw(attendee=attendee, erase=True)
     outbox_cancel_for_attendee(attendee_id=attendee.pk, reason="The recipient erased their data.")
     outbox_scrub_for_attendee(attendee_id=attendee.pk)
     attendee.consents.filter(withdrawn_at__isnull=True).update(

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import factory
 from django.utils import timezone
 
@@ -9,10 +11,15 @@ from contacts.models import (
     ConsentPurpose,
     ConsentRecord,
     Invitation,
+    ObservationKind,
+    ObservationPlace,
+    Opportunity,
     OutboxMessage,
     PendingSignUp,
 )
 from contacts.models import phone_digits as digits_of
+from engagement.roles import Role
+from engagement.tests.factories import UserFactory
 from events.tests.factories import EventFactory
 
 
@@ -136,3 +143,50 @@ class OutboxMessageFactory(factory.django.DjangoModelFactory):
     body_text = "Hello"
     message_id = factory.Sequence(lambda n: f"<test.{n}@community-voice.test>")
     status = OutboxMessage.Status.QUEUED
+
+
+class ObservationKindFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ObservationKind
+        django_get_or_create = ["name"]
+
+    name = "Custody suite visit"
+    description = "See how people are booked in, looked after and kept safe after an arrest."
+
+
+def _in_two_weeks():
+    return (timezone.now() + timedelta(days=14)).replace(hour=10, minute=0, second=0, microsecond=0)
+
+
+class OpportunityFactory(factory.django.DjangoModelFactory):
+    """A custody suite visit in two weeks with two places. `past=True` makes it three
+    days ago."""
+
+    class Meta:
+        model = Opportunity
+
+    kind = factory.SubFactory(ObservationKindFactory)
+    title = factory.Sequence(lambda n: f"Custody suite visit {n}")
+    details = "Officers show you round and answer your questions."
+    starts_at = factory.LazyFunction(_in_two_weeks)
+    ends_at = factory.LazyAttribute(lambda opportunity: opportunity.starts_at + timedelta(hours=2))
+    place = "Central police station, 1 Bridge Street. Ask at the front desk."
+    places_available = 2
+    contact_officer = factory.SubFactory(
+        UserFactory, username="contact-officer", roles=[Role.COORDINATOR]
+    )
+
+    class Params:
+        past = factory.Trait(
+            starts_at=factory.LazyFunction(lambda: _in_two_weeks() - timedelta(days=17))
+        )
+
+
+class ObservationPlaceFactory(factory.django.DjangoModelFactory):
+    """An offer of a place, not answered yet, to someone interested in lay observation."""
+
+    class Meta:
+        model = ObservationPlace
+
+    opportunity = factory.SubFactory(OpportunityFactory)
+    attendee = factory.SubFactory(AttendeeFactory, consents=[ConsentPurpose.LAY_OBSERVATION])

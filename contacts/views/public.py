@@ -1,8 +1,10 @@
 """The public's own pages about their contact details: opting in, confirming,
-unsubscribing, and seeing, downloading and erasing what we hold. None of them needs
-an account. The unsubscribe link in every email only unsubscribes; everything else is
-reached through a short-lived link emailed to the contact's own address."""
+unsubscribing, and seeing, downloading and erasing what we hold, and answering an
+offer of a lay observation place. None of them needs an account. The unsubscribe link
+in every email only unsubscribes; everything else is reached through a link emailed to
+the contact's own address."""
 
+import contextlib
 import json
 from functools import wraps
 
@@ -16,13 +18,32 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from contacts.forms import EraseForm, KeepInTouchForm, MyDataRequestForm, PreferencesForm
-from contacts.models import PRIVACY_NOTICE_VERSION, Attendee, ConsentPurpose, ConsentRecord
+from contacts.forms.lay_observation import TakePlaceForm
+from contacts.models import (
+    PRIVACY_NOTICE_VERSION,
+    Attendee,
+    ConsentPurpose,
+    ConsentRecord,
+    ObservationPlace,
+)
 from contacts.services.consent import (
     attendee_record_activity,
     attendee_set_preferences,
     consent_withdraw,
 )
-from contacts.services.links import LinkProblem, attendee_for_keep_link, attendee_for_my_data_link
+from contacts.services.lay_observation import (
+    PlaceProblem,
+    place_cancel,
+    place_decline,
+    place_problem,
+    place_take,
+)
+from contacts.services.links import (
+    LinkProblem,
+    attendee_for_keep_link,
+    attendee_for_my_data_link,
+    place_for_lay_observation_link,
+)
 from contacts.services.records import attendee_erase, attendee_export
 from contacts.services.sign_up import (
     attendee_send_my_data_link,
@@ -352,3 +373,121 @@ def my_data_download(request, attendee, signed):
     )
     response["Content-Disposition"] = 'attachment; filename="my-community-voice-data.json"'
     return response
+
+
+# Answering an offer of a lay observation place -----------------------------------------
+
+
+def _with_place_link(view):
+    """Open the link in an email about a lay observation place, or explain kindly why
+    it does not open."""
+
+    @wraps(view)
+    def wrapper(request, signed):
+        try:
+            place = place_for_lay_observation_link(signed=signed)
+        except LinkProblem as problem:
+            return render(
+                request,
+                "contacts/lay_observation/link_problem.html",
+                {"reason": problem.reason},
+                status=410 if problem.reason == "expired" else 404,
+            )
+        if place.attendee.is_erased:
+            return render(request, "contacts/erased.html")
+        return view(request, place, signed)
+
+    return wrapper
+
+
+def _place_page(request, place, signed, *, take_form=None):
+    problem = place_problem(place)
+    if problem:
+        return render(
+            request,
+            "contacts/lay_observation/closed.html",
+            {"reason": problem, "opportunity": place.opportunity, "place": place},
+            status=410,
+        )
+    opportunity = place.opportunity
+    holding = opportunity.places.holding().count()
+    free = max(opportunity.places_available - holding, 0)
+    Status = ObservationPlace.Status
+    position = None
+    if place.status == Status.WAITING:
+        position = (
+            opportunity.places.waiting_in_order()
+            .filter(waiting_since__lte=place.waiting_since)
+            .exclude(waiting_since=place.waiting_since, pk__gt=place.pk)
+            .count()
+        )
+    may_take = place.status in (Status.OFFERED, Status.DECLINED) or (
+        place.status == Status.WAITING and free
+    )
+    return render(
+        request,
+        "contacts/lay_observation/place.html",
+        {
+            "signed": signed,
+            "place": place,
+            "opportunity": opportunity,
+            "kind": opportunity.kind,
+            "officer": opportunity.contact_officer,
+            "free": free,
+            "position": position,
+            "take_form": (take_form or TakePlaceForm(opportunity=opportunity))
+            if may_take
+            else None,
+            "may_decline": place.status in (Status.OFFERED, Status.WAITING),
+            "may_cancel": place.status == Status.TAKEN,
+            "not_cleared": place.vetting_status == ObservationPlace.Vetting.NOT_CLEARED,
+        },
+        status=400 if take_form is not None else 200,
+    )
+
+
+@never_cache
+@require_safe
+@_with_place_link
+def lay_observation_place(request, place, signed):
+    """The opportunity, where the person stands, and what they can do next. Where to
+    go is shown only to someone who has a place."""
+    return _place_page(request, place, signed)
+
+
+def _answered(signed):
+    # Back to the page, which says where they now stand, whatever the answer did.
+    return redirect("lay-observation-place", signed=signed)
+
+
+@never_cache
+@require_POST
+@_with_place_link
+def lay_observation_take(request, place, signed):
+    form = TakePlaceForm(request.POST, opportunity=place.opportunity)
+    if not place_problem(place) and not form.is_valid():
+        return _place_page(request, place, signed, take_form=form)
+    # A link that can no longer answer shows why on the page it returns to.
+    with contextlib.suppress(PlaceProblem):
+        place_take(place=place)
+    return _answered(signed)
+
+
+@never_cache
+@require_POST
+@_with_place_link
+def lay_observation_decline(request, place, signed):
+    # A link that can no longer answer shows why on the page it returns to.
+    with contextlib.suppress(PlaceProblem):
+        place_decline(place=place)
+    return _answered(signed)
+
+
+@never_cache
+@require_POST
+@_with_place_link
+def lay_observation_cancel(request, place, signed):
+    # A link that can no longer answer shows why on the page it returns to.
+    with contextlib.suppress(PlaceProblem):
+        place_cancel(place=place)
+    return _answered(signed)

@@ -159,6 +159,9 @@ def contact_detail(request, pk):
             "invitations": attendee.invitations.select_related("event", "invited_by").order_by(
                 "-created_at"
             ),
+            "observation_places": attendee.observation_places.select_related(
+                "opportunity"
+            ).order_by("-opportunity__starts_at", "-pk"),
             "emails": attendee.messages.only(
                 "subject", "status", "to_address", "created_at", "sent_at", "attendee_id"
             ).order_by("-created_at"),

@@ -1,5 +1,6 @@
 """The Django admin as an Administrator uses it: staff, not a superuser, with the model
-permissions roles.py gives the role and nothing from the contacts app."""
+permissions roles.py gives the role and nothing from the contacts app but the kinds of
+lay observation."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -23,6 +24,7 @@ ADMINISTRATOR_PAGES = [
     ("feedback", "safeguardingterm", True),
     ("events", "event", True),
     ("events", "venue", True),
+    ("contacts", "observationkind", True),
     ("axes", "accessattempt", False),
 ]
 # Admin pages with personal data, anonymous forms or secrets. Some of these models have
@@ -32,6 +34,8 @@ NEVER_FOR_ADMINISTRATORS = [
     ("contacts", "consentrecord"),
     ("contacts", "outboxmessage"),
     ("contacts", "pendingsignup"),
+    ("contacts", "opportunity"),
+    ("contacts", "observationplace"),
     ("feedback", "pendingsubmission"),
     ("feedback", "submission"),
     ("feedback", "feedbackitem"),
@@ -70,7 +74,7 @@ def test_the_admin_home_page_shows_an_administrator_no_contacts_forms_or_secrets
     }
     assert {(app_label, model) for app_label, model, _add in ADMINISTRATOR_PAGES} <= shown
     assert not shown & set(NEVER_FOR_ADMINISTRATORS)
-    assert "contacts" not in {app["app_label"] for app in response.context["app_list"]}
+    assert {model for app_label, model in shown if app_label == "contacts"} == {"observationkind"}
 
 
 @pytest.mark.parametrize(("app_label", "model"), NEVER_FOR_ADMINISTRATORS, ids=str)
@@ -83,10 +87,16 @@ def test_an_administrator_holds_no_permission_on_personal_data_forms_or_secrets(
     )
 
 
-def test_an_administrator_holds_nothing_from_the_contacts_app(administrator):
-    assert not [
+def test_an_administrator_holds_nothing_from_the_contacts_app_but_kinds_of_lay_observation(
+    administrator,
+):
+    assert {
         name for name in administrator.get_all_permissions() if name.startswith("contacts.")
-    ]
+    } == {
+        "contacts.add_observationkind",
+        "contacts.change_observationkind",
+        "contacts.view_observationkind",
+    }
 
 
 def test_an_administrator_cannot_make_anyone_a_superuser(administrator_client, coordinator):

@@ -1,3 +1,15 @@
+from evaluation.services.census import population_shares_replace
+from evaluation.services.imports import (
+    ImportRefused,
+    survey_import_check,
+    survey_import_check_start,
+    survey_import_discard,
+    survey_import_earlier,
+    survey_import_progress,
+    survey_import_run,
+    survey_import_start,
+    survey_import_upload,
+)
 from evaluation.services.survey import (
     about_you_record,
     about_you_stage,
@@ -11,11 +23,21 @@ from evaluation.services.survey import (
 )
 
 __all__ = [
+    "ImportRefused",
     "about_you_record",
     "about_you_stage",
     "evaluation_release_held",
+    "population_shares_replace",
     "response_record",
     "response_stage",
+    "survey_import_check",
+    "survey_import_check_start",
+    "survey_import_discard",
+    "survey_import_earlier",
+    "survey_import_progress",
+    "survey_import_run",
+    "survey_import_start",
+    "survey_import_upload",
     "wave_add_question",
     "wave_close",
     "wave_create",

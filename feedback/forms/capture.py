@@ -93,14 +93,18 @@ class FeedbackForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def __init__(self, *args, key_questions=(), event_community=None, **kwargs):
+    def __init__(self, *args, key_questions=(), event_community=None, open_question=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.key_questions = list(key_questions)
         if not self.is_bound:
             self.initial["form_nonce"] = secrets.token_urlsafe(24)
         for question in self.key_questions:
             self.fields[f"answer_{question.pk}"] = answer_field(question.text, question.hint)
-        self.fields["anything_else"] = answer_field(_("Anything else you want to tell us?"))
+        # A form with no key questions, such as a visitor's about a lay observation,
+        # asks its one question in the last box instead.
+        self.fields["anything_else"] = answer_field(
+            open_question or _("Anything else you want to tell us?")
+        )
         self.fields["community"] = CommunityField()
         if event_community is not None:
             self.fields["community"].help_text = format_html(

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from contacts.models import Opportunity
 from engagement.models import Community, Programme
 from events.models import Event
 from feedback.text import redact_personal_details
@@ -173,6 +174,16 @@ class Submission(models.Model):
     event = models.ForeignKey(
         Event, on_delete=models.SET_NULL, null=True, blank=True, related_name="submissions"
     )
+    # A visitor's form about a lay observation. Every visitor opens the same form, so
+    # this says which visit, never which visitor.
+    lay_observation = models.ForeignKey(
+        Opportunity,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feedback_submissions",
+        verbose_name=_("lay observation"),
+    )
     source = models.CharField(max_length=20, choices=Source.choices)
     received_hour = models.DateTimeField(_("received (to the hour)"))
     # A random value put in the form when it is shown, so that pressing Send twice
@@ -217,6 +228,9 @@ class PendingSubmission(models.Model):
     event = models.ForeignKey(
         Event, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    lay_observation = models.ForeignKey(
+        Opportunity, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     community = models.ForeignKey(
         Community, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -251,7 +265,7 @@ class PendingSubmission(models.Model):
 class FeedbackItemQuerySet(models.QuerySet):
     def for_inbox(self):
         return self.select_related(
-            "event", "key_question", "community", "recorded_by"
+            "event", "key_question", "community", "recorded_by", "submission__lay_observation"
         ).prefetch_related("topics", "workstreams")
 
     def flagged(self):

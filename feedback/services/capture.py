@@ -8,7 +8,7 @@ from django.db.models.functions import TruncHour
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts.models import OutboxMessage
+from contacts.models import Opportunity, OutboxMessage
 from contacts.services.outbox import outbox_enqueue
 from engagement.models import Community
 from feedback.models import (
@@ -156,10 +156,15 @@ def _store_form(
     form_nonce: str,
     received_hour: datetime,
     alert_duty_officer: bool,
+    lay_observation: Opportunity | None = None,
 ) -> Submission:
     """Write one form and its answers. The caller makes sure the nonce is new."""
     submission = Submission.objects.create(
-        event=event, source=source, received_hour=received_hour, form_nonce=form_nonce
+        event=event,
+        lay_observation=lay_observation,
+        source=source,
+        received_hour=received_hour,
+        form_nonce=form_nonce,
     )
     for key_question, text in answers:
         if text.strip():
@@ -246,12 +251,14 @@ def feedback_stage_form(
     community: Community | None = None,
     another_community: bool = False,
     form_nonce: str,
+    lay_observation: Opportunity | None = None,
 ) -> bool:
     """Hold an anonymous online form until its hour is over; `answers` is a list of
     (key question or None, text), and the community is as feedback_record takes it.
-    Returns whether it is new: the same form sent twice (the same nonce) is kept once,
-    whether or not it has been released yet. Words that suggest someone is at risk tell
-    the duty inbox at once."""
+    A visitor's form about a lay observation gives `lay_observation` instead of an
+    event. Returns whether it is new: the same form sent twice (the same nonce) is kept
+    once, whether or not it has been released yet. Words that suggest someone is at
+    risk tell the duty inbox at once."""
     # Held forms first: a release that commits between the two reads moves the form
     # from the first table to the second, and it is found either way.
     if PendingSubmission.objects.filter(form_nonce=form_nonce).exists():
@@ -268,6 +275,7 @@ def feedback_stage_form(
         with transaction.atomic():
             pending = PendingSubmission.objects.create(
                 event=event,
+                lay_observation=lay_observation,
                 community=community,
                 another_community=another_community,
                 answers=filled_in,
@@ -330,7 +338,7 @@ def feedback_release_pending(*, now: datetime | None = None) -> int:
     pending = list(
         PendingSubmission.objects.due(now)
         .select_for_update(skip_locked=True, of=("self",))
-        .select_related("event__focus_community", "community")
+        .select_related("event__focus_community", "community", "lay_observation")
     )
     randomness.shuffle(pending)
     key_questions = KeyQuestion.objects.in_bulk(
@@ -348,6 +356,7 @@ def feedback_release_pending(*, now: datetime | None = None) -> int:
             source=Submission.Source.ONLINE_FORM,
             answers=[(key_questions.get(question_id), text) for question_id, text in form.answers],
             event=form.event,
+            lay_observation=form.lay_observation,
             community=form.community,
             another_community=form.another_community,
             form_nonce=form.form_nonce,

@@ -99,7 +99,9 @@ def test_someone_scans_the_qr_code_and_answers_by_keyboard_on_a_small_phone(
     page.keyboard.press("Enter")
 
     # (The browser keeps the #id_answer_… of the error link it followed.)
-    expect(page).to_have_url(re.compile(r"/give-feedback/thank-you/(#id_answer_\d+)?$"))
+    expect(page).to_have_url(
+        re.compile(r"/give-feedback/thank-you/\?event=[\w-]+(#id_answer_\d+)?$")
+    )
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your feedback")
     keep_in_touch = page.get_by_role("link", name="Keep in touch").last
     expect(keep_in_touch).to_have_attribute("href", reverse("keep-in-touch"))

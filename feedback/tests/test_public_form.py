@@ -34,7 +34,8 @@ def test_the_anonymous_form_stores_nothing_that_identifies_the_sender(client, ev
         REMOTE_ADDR="203.0.113.77",
     )
     assert response.status_code == 302
-    assert response.url == reverse("feedback-thanks")
+    # The thank-you page offers the event's "about you" card, a separate form.
+    assert response.url == f"{reverse('feedback-thanks')}?event={event.feedback_token}"
     pending = PendingSubmission.objects.get()
     assert not FeedbackItem.objects.exists() and not Submission.objects.exists()
     held = [str(value) for value in pending.__dict__.values() if value is not None]

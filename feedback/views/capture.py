@@ -1,4 +1,5 @@
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -34,6 +35,7 @@ from feedback.selectors import (
     event_for_feedback_form,
     feedback_for_analysis,
     key_questions_for_form,
+    lay_observation_for_feedback_form,
     topics_by_community,
     topics_over_time,
     topics_raised_by_one_community,
@@ -69,8 +71,21 @@ def _refusal(request, template, status):
 
 
 @never_cache
-def give_feedback(request, token=None):
+def give_feedback(request, token=None, lay_observation_token=None):
     event = None
+    lay_observation = None
+    if lay_observation_token is not None:
+        lay_observation = lay_observation_for_feedback_form(token=lay_observation_token)
+        if lay_observation is None or lay_observation.is_cancelled:
+            return _refusal(request, "form_not_found", 404)
+        closes_at = lay_observation.ends_at + timedelta(days=settings.FEEDBACK_FORM_OPEN_DAYS)
+        if not lay_observation.has_started() or timezone.now() > closes_at:
+            return render(
+                request,
+                "feedback/form_closed.html",
+                {"lay_observation": lay_observation},
+                status=410,
+            )
     if token is not None:
         event = event_for_feedback_form(token=token)
         if event is None or event.is_cancelled:
@@ -79,11 +94,18 @@ def give_feedback(request, token=None):
         if timezone.now() > closes_at:
             return render(request, "feedback/form_closed.html", {"event": event}, status=410)
     programme = event.programme if event else Programme.objects.active().first()
-    questions = key_questions_for_form(programme=programme)
+    # A visitor's form about a lay observation asks what they thought of it, and only that.
+    questions = () if lay_observation else key_questions_for_form(programme=programme)
     form_options = {
         "key_questions": questions,
         "event_community": event.focus_community if event else None,
+        "open_question": _("What did you think of the visit?") if lay_observation else None,
     }
+
+    # After a form about an event, the thank-you page invites people to its "about you" card.
+    thanks_url = reverse("feedback-thanks")
+    if event is not None:
+        thanks_url += "?" + urlencode({"event": event.feedback_token})
 
     if request.method == "POST":
         if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_FORM_BYTES:
@@ -91,7 +113,7 @@ def give_feedback(request, token=None):
         form = FeedbackForm(request.POST, **form_options)
         if form.is_robot():
             # Robots are thanked like people, so they learn nothing.
-            return redirect("feedback-thanks")
+            return redirect(thanks_url)
         # Only forms that would be stored count: a person correcting a mistake, on the
         # venue Wi-Fi that everyone at the event shares, is not a flood.
         if form.is_valid() and too_many(
@@ -105,17 +127,25 @@ def give_feedback(request, token=None):
             feedback_stage_form(
                 answers=form.answers(),
                 event=event,
+                lay_observation=lay_observation,
                 form_nonce=form.cleaned_data["form_nonce"],
                 **form.community_answer(),
             )
-            return redirect("feedback-thanks")
+            return redirect(thanks_url)
     else:
         form = FeedbackForm(**form_options)
-    return render(request, "feedback/give_feedback.html", {"form": form, "event": event})
+    return render(
+        request,
+        "feedback/give_feedback.html",
+        {"form": form, "event": event, "lay_observation": lay_observation},
+    )
 
 
 def give_feedback_thanks(request):
-    return render(request, "feedback/thanks.html")
+    token = request.GET.get("event", "")
+    is_token = token.isascii() and token.isalnum() and len(token) <= 64
+    event = event_for_feedback_form(token=token) if token and is_token else None
+    return render(request, "feedback/thanks.html", {"event": event})
 
 
 # Staff: the inbox and single items -------------------------------------------------

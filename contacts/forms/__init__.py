@@ -1,6 +1,6 @@
 """Forms about contacts: the public's own (keep in touch, preferences, erasing) and
 the ones officers use, which ask the same questions with the same choices and checks,
-worded for the officer."""
+worded for the officer. Lay observation's forms are in lay_observation.py."""
 
 import copy
 import re

@@ -1,6 +1,7 @@
 """Contacts: members of the public who chose to leave contact details, what they
 consented to, the events they came to and were invited to, and the email outbox that
-every message, to the public or to staff, goes through.
+every message, to the public or to staff, goes through. Lay observation, the places
+contacts take to see policing from the inside, is in lay_observation.py.
 
 Contacts are the only people whose personal data the product holds. They are kept
 apart from feedback: no table links a contact to anything they said.
@@ -139,6 +140,34 @@ class AttendeeQuerySet(models.QuerySet):
 
     def attended(self, event):
         return self.filter(pk__in=Attendance.objects.filter(event=event).values("attendee_id"))
+
+    def came_to_an_event(self):
+        return self.filter(pk__in=Attendance.objects.values("attendee_id"))
+
+    def observed_before(self):
+        """People who came on a lay observation before."""
+        return self.filter(
+            pk__in=ObservationPlace.objects.filter(status=ObservationPlace.Status.ATTENDED).values(
+                "attendee_id"
+            )
+        )
+
+    def offerable_for(self, opportunity):
+        """Those an offer of a place on the opportunity may go to: interested in lay
+        observation, with an email address, not offered this one already and, if it is
+        only for people who came to an event, one who came."""
+        people = (
+            self.with_live_consent(ConsentPurpose.LAY_OBSERVATION)
+            .exclude(email="")
+            .exclude(
+                pk__in=ObservationPlace.objects.filter(opportunity=opportunity).values(
+                    "attendee_id"
+                )
+            )
+        )
+        if opportunity.only_event_attendees:
+            people = people.came_to_an_event()
+        return people
 
     def with_status(self):
         """Each contact with `contact_status` (a ContactStatus) worked out in the
@@ -512,3 +541,15 @@ class OutboxMessage(models.Model):
         """Enough of the address to tell messages apart, without showing personal data."""
         local, _at, domain = self.to_address.partition("@")
         return f"{local[:1]}•••@{domain}" if domain else "•••"
+
+
+# Lay observation builds on the contacts above, so it is imported after them.
+from contacts.models.lay_observation import (  # noqa: E402, F401
+    ObservationKind,
+    ObservationKindQuerySet,
+    ObservationPlace,
+    ObservationPlaceQuerySet,
+    Opportunity,
+    OpportunityQuerySet,
+    new_opportunity_feedback_token,
+)
