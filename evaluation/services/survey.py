@@ -274,7 +274,7 @@ def evaluation_release_held(*, now: datetime | None = None) -> int:
     randomness = secrets.SystemRandom()
     held = list(
         HeldForm.objects.due(now)
-        .select_for_update(skip_locked=True)
+        .select_for_update(skip_locked=True, of=("self",))
         .select_related("wave", "event")
     )
     randomness.shuffle(held)
