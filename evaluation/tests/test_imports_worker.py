@@ -2,6 +2,7 @@
 on Redis, a real Celery worker does them against PostgreSQL, and the page's progress
 endpoint sees the bar move while the import's transaction is still open."""
 
+import os
 import time
 
 import pytest
@@ -25,7 +26,8 @@ def cache_shared_with_the_workers(settings, redis_server):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": redis_server.url,
-            "KEY_PREFIX": "cv",
+            # The workers read the prefix from the environment, as the web process does.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cv"),
         }
     }
     yield
