@@ -56,7 +56,7 @@ def _grouped(labels) -> list[ChoiceGroup]:
     return [ChoiceGroup(heading=heading, choices=choices) for heading, choices in groups.items()]
 
 
-def _question(field: forms.BoundField) -> PaperQuestion:
+def paper_question(field: forms.BoundField) -> PaperQuestion:
     form_field = field.field
     asked = {"name": field.name, "label": str(field.label), "hint": str(field.help_text)}
     if isinstance(form_field, forms.BooleanField):
@@ -85,7 +85,7 @@ def paper_keep_in_touch_form() -> list[PaperSection]:
         PaperSection(
             heading=str(section.legend),
             hint=str(section.hint),
-            questions=[_question(form[name]) for name in section.fields],
+            questions=[paper_question(form[name]) for name in section.fields],
         )
         for section in form.sections()
     ]

@@ -322,6 +322,11 @@ class Event(models.Model):
         return self.status == self.Status.CANCELLED
 
     @property
+    def feedback_closes_at(self):
+        """Its anonymous forms take answers until FEEDBACK_FORM_OPEN_DAYS after it ends."""
+        return self.ends_at + timedelta(days=settings.FEEDBACK_FORM_OPEN_DAYS)
+
+    @property
     def is_held(self) -> bool:
         return self.status == self.Status.HELD
 

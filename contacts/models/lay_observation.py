@@ -9,6 +9,7 @@ status; the check's details are never kept here.
 """
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -168,6 +169,11 @@ class Opportunity(models.Model):
 
     def has_started(self, now=None) -> bool:
         return self.starts_at <= (now or timezone.now())
+
+    @property
+    def feedback_closes_at(self):
+        """The visitors' form takes answers until FEEDBACK_FORM_OPEN_DAYS after it ends."""
+        return self.ends_at + timedelta(days=settings.FEEDBACK_FORM_OPEN_DAYS)
 
     def is_open_for_answers(self, now=None) -> bool:
         """People can take, give up or ask for places until it begins."""

@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import AgeBand, Ethnicity
-from contacts.paper_form import PaperQuestion, _question
+from contacts.paper_form import PaperQuestion, paper_question
 from evaluation.answers import ParsedAnswer
 from evaluation.questions import DONT_KNOW, Kind, area_choices
 from events.models import Event
@@ -180,7 +180,7 @@ class SurveyForm(AnonymousFormMixin, forms.Form):
                     )
                 )
             else:
-                printed.append(_question(field))
+                printed.append(paper_question(field))
         return printed
 
 
@@ -255,7 +255,7 @@ class AboutYouForm(AnonymousFormMixin, forms.Form):
         }
 
     def paper_questions(self) -> list[PaperQuestion]:
-        return [_question(self[name]) for name in self.answer_names()]
+        return [paper_question(self[name]) for name in self.answer_names()]
 
 
 class PaperAboutYouForm(FirstQuestionFocusMixin, AboutYouForm):

@@ -7,8 +7,6 @@ ignored; a flood from one connection is refused, counting only forms that would 
 stored; and what is sent waits until its hour is over, then is stored mixed in with
 the rest of that hour."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -39,8 +37,7 @@ def public_wave(slug: str) -> Wave:
 def about_you_is_open(event, now=None) -> bool:
     """An event's card takes answers as its feedback form does: unless the event was
     cancelled, until FEEDBACK_FORM_OPEN_DAYS after it ended."""
-    closes_at = event.ends_at + timedelta(days=settings.FEEDBACK_FORM_OPEN_DAYS)
-    return not event.is_cancelled and (now or timezone.now()) <= closes_at
+    return not event.is_cancelled and (now or timezone.now()) <= event.feedback_closes_at
 
 
 def about_you_url(event) -> str:

@@ -1,4 +1,3 @@
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -78,8 +77,7 @@ def give_feedback(request, token=None, lay_observation_token=None):
         lay_observation = lay_observation_for_feedback_form(token=lay_observation_token)
         if lay_observation is None or lay_observation.is_cancelled:
             return _refusal(request, "form_not_found", 404)
-        closes_at = lay_observation.ends_at + timedelta(days=settings.FEEDBACK_FORM_OPEN_DAYS)
-        if not lay_observation.has_started() or timezone.now() > closes_at:
+        if not lay_observation.has_started() or timezone.now() > lay_observation.feedback_closes_at:
             return render(
                 request,
                 "feedback/form_closed.html",
@@ -90,8 +88,7 @@ def give_feedback(request, token=None, lay_observation_token=None):
         event = event_for_feedback_form(token=token)
         if event is None or event.is_cancelled:
             return _refusal(request, "form_not_found", 404)
-        closes_at = event.ends_at + timedelta(days=settings.FEEDBACK_FORM_OPEN_DAYS)
-        if timezone.now() > closes_at:
+        if timezone.now() > event.feedback_closes_at:
             return render(request, "feedback/form_closed.html", {"event": event}, status=410)
     programme = event.programme if event else Programme.objects.active().first()
     # A visitor's form about a lay observation asks what they thought of it, and only that.
