@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
+
+from engagement.language_table import LANGUAGE_TABLE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -357,11 +358,16 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# Internationalisation: every user-facing string is marked for translation so
-# public pages can later be offered in community languages.
+# Internationalisation: public pages and emails to the public are offered in the
+# languages below (engagement/languages.py), each under its own URL prefix; staff pages
+# are in English. An Administrator turns languages on or off at /staff/languages/.
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", _("English"))]
+LANGUAGES = [(language.code, language.name) for language in LANGUAGE_TABLE]
+LANGUAGES_BIDI = [language.code for language in LANGUAGE_TABLE if language.bidi]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The contacts' email language and content translations fall back to English.
+MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE
+MODELTRANSLATION_FALLBACK_LANGUAGES = (LANGUAGE_CODE,)
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True

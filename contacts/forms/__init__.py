@@ -10,6 +10,7 @@ from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import (
@@ -21,6 +22,7 @@ from contacts.models import (
     Ethnicity,
 )
 from engagement.forms import ModelChoiceField, ModelMultipleChoiceField, OptionalLabelsMixin
+from engagement.languages import enabled_languages, usable_language
 from engagement.models import Community
 from events.models import Event
 
@@ -95,6 +97,11 @@ class KeepInTouchForm(OptionalLabelsMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
         error_messages={"max_length": _("That phone number is too long.")},
     )
+    email_language = forms.ChoiceField(
+        label=_("Language for our emails"),
+        required=False,
+        help_text=_("We will write to you in this language."),
+    )
     wants_updates = forms.BooleanField(
         label=_("Email me about future events and what the police did about what people said"),
         required=False,
@@ -141,7 +148,14 @@ class KeepInTouchForm(OptionalLabelsMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["email_language"].choices = [
+            (language.code, language.name_local) for language in enabled_languages()
+        ]
+        self.fields["email_language"].initial = usable_language(get_language())
         self.helper = fields_only_helper(*self.sections())
+
+    def clean_email_language(self):
+        return usable_language(self.cleaned_data["email_language"])
 
     def sections(self) -> list:
         return [
@@ -149,6 +163,7 @@ class KeepInTouchForm(OptionalLabelsMixin, forms.Form):
                 _("How can we reach you?"),
                 "name",
                 "email",
+                "email_language",
                 "phone",
                 hint=_("Give an email address, a phone number, or both."),
                 css_class="mb-4",
