@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from engagement.models import Community, Department
+from engagement.translatable import translations_field
 from events.models import Event
 from feedback.models import FeedbackItem, FindingsSection, Topic, Workstream
 
@@ -131,6 +132,8 @@ class Action(models.Model):
         _("we did / we will"),
         help_text=_("What the force did or will do about it. Shown to the public."),
     )
+    # Staff-added translations of the title, you said and we did (engagement.translatable).
+    translations = translations_field()
     workstreams = models.ManyToManyField(
         Workstream, blank=True, related_name="actions", verbose_name=_("workstreams")
     )

@@ -4,6 +4,13 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from engagement.languages import (
+    DEFAULT_LANGUAGE,
+    enabled_languages,
+    is_public_path,
+    language_path,
+    split_language_prefix,
+)
 from engagement.roles import Capability, can
 
 
@@ -52,6 +59,8 @@ STAFF_NAVIGATION = [
     NavigationItem(_("Findings to check"), "panel:home", Capability.USE_PANEL),
     NavigationItem(_("Audit log"), "audit-log", Capability.VIEW_AUDIT_LOG),
     NavigationItem(_("Staff accounts"), "staff-users", Capability.ADMINISTER),
+    NavigationItem(_("Languages"), "staff-languages", Capability.ADMINISTER),
+    NavigationItem(_("Translations"), "content-translations-index", Capability.ADMINISTER),
     NavigationItem(_("Administration"), "admin:index", Capability.ADMINISTER),
 ]
 
@@ -84,12 +93,36 @@ def _links(request, items):
     return links
 
 
+def _language_links(request) -> list[dict]:
+    """The same page in each language offered, for the switcher. The query string
+    goes along, so a thank-you page that names its event keeps naming it."""
+    current, path = split_language_prefix(request.path_info)
+    current = current or DEFAULT_LANGUAGE
+    script = request.META.get("SCRIPT_NAME", "")
+    query = request.META.get("QUERY_STRING", "")
+    links = []
+    for language in enabled_languages():
+        url = script + language_path(path, language.code)
+        links.append(
+            {
+                "code": language.code,
+                "name_local": language.name_local,
+                "bidi": language.bidi,
+                "url": f"{url}?{query}" if query else url,
+                "current": language.code == current,
+            }
+        )
+    return links
+
+
 def navigation(request):
     context = {
         "site_name": _("Community Voice"),
         "organisation_name": settings.ORGANISATION_NAME,
         "public_navigation": _links(request, PUBLIC_NAVIGATION),
     }
+    if is_public_path(split_language_prefix(request.path_info)[1]):
+        context["language_links"] = _language_links(request)
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         context["staff_navigation"] = _links(request, STAFF_NAVIGATION)
         if can(request.user, Capability.USE_STAFF_SITE):

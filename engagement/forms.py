@@ -144,3 +144,77 @@ class StaffPreferencesForm(forms.Form):
             "overdue actions and last month's events, with a link to the dashboard."
         ),
     )
+
+
+class PublicLanguagesForm(forms.Form):
+    """Which languages the public pages and emails are offered in. A language can be
+    turned on only once its catalogue is compiled."""
+
+    languages = forms.MultipleChoiceField(
+        label=_("Languages offered to the public"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("English is always offered. Staff pages are in English."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from engagement.languages import DEFAULT_LANGUAGE, LANGUAGE_TABLE, has_catalogue
+
+        super().__init__(*args, **kwargs)
+        self.fields["languages"].choices = [
+            (language.code, f"{language.name} ({language.name_local})")
+            for language in LANGUAGE_TABLE
+            if language.code != DEFAULT_LANGUAGE
+        ]
+        self._has_catalogue = has_catalogue
+
+    def clean_languages(self):
+        codes = self.cleaned_data["languages"]
+        missing = [code for code in codes if not self._has_catalogue(code)]
+        if missing:
+            raise forms.ValidationError(
+                _("These have no compiled translations yet: %(codes)s."),
+                params={"codes": ", ".join(missing)},
+            )
+        return codes
+
+
+class ContentTranslationsForm(forms.Form):
+    """A translation of each of a thing's public texts into each language offered.
+    An empty box means the English is shown, marked as English."""
+
+    def __init__(self, *args, kind, obj, languages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind, self.languages = kind, languages
+        self.groups = []
+        model_fields = {field.name: field for field in kind.model._meta.fields}
+        for language in languages:
+            names = []
+            for field_name, is_long in kind.fields:
+                model_field = model_fields[field_name]
+                name = f"{language.code}__{field_name}"
+                self.fields[name] = forms.CharField(
+                    label=model_field.verbose_name.capitalize(),
+                    required=False,
+                    max_length=model_field.max_length or 5000,
+                    widget=forms.Textarea(attrs={"rows": 4, "lang": language.code})
+                    if is_long
+                    else forms.TextInput(attrs={"lang": language.code}),
+                    initial=((obj.translations or {}).get(language.code) or {}).get(field_name, ""),
+                    help_text=_("In English: %(text)s")
+                    % {"text": (getattr(obj, field_name) or "—")[:300]},
+                )
+                names.append(name)
+            self.groups.append((language, [self[name] for name in names]))
+
+    def translations(self) -> dict:
+        result = {}
+        for language in self.languages:
+            texts = {
+                field_name: self.cleaned_data[f"{language.code}__{field_name}"].strip()
+                for field_name, _is_long in self.kind.fields
+            }
+            texts = {name: text for name, text in texts.items() if text}
+            if texts:
+                result[language.code] = texts
+        return result

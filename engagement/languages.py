@@ -8,6 +8,7 @@ it can be turned on."""
 
 import contextlib
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -99,3 +100,98 @@ def usable_language(code: str | None) -> str:
     """The language to use for someone who asked for `code`: itself if it is on now,
     otherwise English."""
     return code if code and is_enabled(code) else DEFAULT_LANGUAGE
+
+
+# Paths that are never translated: staff and focus-group pages, sign-in, the admin,
+# and the machine endpoints. Everything else is a public page.
+NOT_PUBLIC_PREFIXES = ("/staff/", "/accounts/", "/admin/", "/panel/", "/healthz", "/jsi18n/")
+NOT_PUBLIC_PREFIXES += ("/static/", "/favicon.ico", "/robots.txt")
+
+
+def is_public_path(path: str) -> bool:
+    return not path.startswith(NOT_PUBLIC_PREFIXES)
+
+
+def split_language_prefix(path: str) -> tuple[str | None, str]:
+    """("so", "/give-feedback/") for "/so/give-feedback/"; (None, path) when the path
+    has no language prefix."""
+    first, slash, rest = path[1:].partition("/")
+    if first in LANGUAGES_BY_CODE and first != DEFAULT_LANGUAGE:
+        return first, "/" + rest if slash else "/"
+    return None, path
+
+
+def language_path(path_without_prefix: str, code: str) -> str:
+    """The address of the same page in another language."""
+    if code == DEFAULT_LANGUAGE:
+        return path_without_prefix
+    return f"/{code}{path_without_prefix}"
+
+
+def preferred_language(accept_language: str) -> str:
+    """The enabled language a browser asks for first (its Accept-Language header),
+    matching on the main part of the tag: "so-SO" is Somali, "pa-Guru-IN" Punjabi.
+    English when the browser prefers English or nothing offered here."""
+    from django.utils.translation.trans_real import parse_accept_lang_header
+
+    enabled = enabled_language_codes()
+    for tag, _quality in parse_accept_lang_header(accept_language[:500]):
+        primary = tag.lower().split("-")[0]
+        if primary == "en":
+            return DEFAULT_LANGUAGE
+        if primary in enabled:
+            return primary
+    return DEFAULT_LANGUAGE
+
+
+def has_catalogue(code: str) -> bool:
+    """Whether the language's compiled catalogue is in place, without which its pages
+    would be in English under its name."""
+    from pathlib import Path
+
+    locale = code.replace("-", "_")
+    return any(
+        (Path(path) / locale / "LC_MESSAGES" / "django.mo").exists()
+        for path in settings.LOCALE_PATHS
+    )
+
+
+@dataclass(frozen=True)
+class CatalogueStatus:
+    language: Language
+    enabled: bool
+    translated: int
+    machine_assisted: bool
+
+
+def language_catalogue_status() -> list[CatalogueStatus]:
+    """For the Administrators' languages page: each language, whether it is on, how
+    many strings its compiled catalogue holds, and whether a native speaker has yet to
+    check it (its catalogue's header says so until they have)."""
+    import gettext
+    from pathlib import Path
+
+    enabled = enabled_language_codes()
+    statuses = []
+    for language in LANGUAGE_TABLE:
+        if language.code == DEFAULT_LANGUAGE:
+            continue
+        folder = Path(settings.LOCALE_PATHS[0]) / language.code.replace("-", "_") / "LC_MESSAGES"
+        translated, machine_assisted = 0, False
+        if (folder / "django.mo").exists():
+            with (folder / "django.mo").open("rb") as handle:
+                translated = len(gettext.GNUTranslations(handle)._catalog) - 1
+        if (folder / "django.po").exists():
+            with (folder / "django.po").open(encoding="utf-8") as handle:
+                machine_assisted = "MACHINE-ASSISTED" in handle.read(2000)
+        statuses.append(
+            CatalogueStatus(language, language.code in enabled, translated, machine_assisted)
+        )
+    return statuses
+
+
+def print_language(asked: str | None, languages: list[Language] | None = None) -> str:
+    """The language to print a poster or paper form in: the one asked for if it is
+    among `languages` (by default every language on now), otherwise English."""
+    codes = [language.code for language in (languages or enabled_languages())]
+    return asked if asked in codes else DEFAULT_LANGUAGE

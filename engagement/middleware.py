@@ -1,14 +1,26 @@
 import time
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import DisallowedHost
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
+from engagement.languages import (
+    DEFAULT_LANGUAGE,
+    is_enabled,
+    is_public_path,
+    language_path,
+    preferred_language,
+    split_language_prefix,
+)
 from engagement.roles import needs_two_factor
 
 SESSION_STARTED_KEY = "community_voice_started_at"
@@ -82,3 +94,55 @@ class TwoFactorMiddleware:
         if request.path.startswith(TWO_FACTOR_OPEN_PREFIXES):
             return True
         return request.path in {reverse(name) for name in TWO_FACTOR_OPEN_URL_NAMES}
+
+
+class PublicLanguageMiddleware:
+    """Chooses the language of each request, in place of Django's LocaleMiddleware.
+
+    Public pages are in the language their address names (`/so/…`), English without a
+    prefix. A first visit to an English address from outside the site (a QR code, a
+    link in a message) goes to the browser's preferred language if it is offered;
+    someone who then picks English in the switcher comes from this site and stays in
+    English. Nothing is kept in a cookie. Staff pages are always in English: a
+    language prefix on one, or a language that is turned off, leads to the English
+    address."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        prefix, path = split_language_prefix(request.path_info)
+        public = is_public_path(path)
+        if prefix is not None and (not public or not is_enabled(prefix)):
+            return self._redirect(request, language_path(path, DEFAULT_LANGUAGE))
+        language = prefix or DEFAULT_LANGUAGE
+        chooses_by_browser = prefix is None and public and request.method in ("GET", "HEAD")
+        if chooses_by_browser and not self._came_from_this_site(request):
+            preferred = preferred_language(request.headers.get("Accept-Language", ""))
+            if preferred != DEFAULT_LANGUAGE:
+                response = self._redirect(request, language_path(path, preferred))
+                patch_vary_headers(response, ["Accept-Language"])
+                return response
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        if chooses_by_browser:
+            patch_vary_headers(response, ["Accept-Language"])
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+    @staticmethod
+    def _came_from_this_site(request) -> bool:
+        referer = request.headers.get("Referer", "")
+        if not referer:
+            return False
+        try:
+            return urlsplit(referer).netloc == request.get_host()
+        except (ValueError, DisallowedHost):
+            return False
+
+    @staticmethod
+    def _redirect(request, path):
+        query = request.META.get("QUERY_STRING", "")
+        location = f"{request.META.get('SCRIPT_NAME', '')}{path}"
+        return HttpResponseRedirect(f"{location}?{query}" if query else location)

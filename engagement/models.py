@@ -196,3 +196,23 @@ class StaffPreferences(models.Model):
     def wants_monthly_summary(cls, user) -> bool:
         chosen = cls.objects.filter(user=user).values_list("monthly_summary", flat=True).first()
         return True if chosen is None else chosen
+
+
+class PublicLanguage(models.Model):
+    """Whether a language is offered to the public. A language without a row is on;
+    English is always on. Changed by an Administrator at /staff/languages/."""
+
+    code = models.CharField(_("language"), max_length=10, unique=True)
+    is_enabled = models.BooleanField(_("offered to the public"), default=True)
+    changed_at = models.DateTimeField(auto_now=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("public language")
+        verbose_name_plural = _("public languages")
+
+    def __str__(self):
+        return self.code

@@ -90,7 +90,7 @@ PUBLIC_EMAILS = (
 PUBLIC_PYTHON_MODULES = (
     "engagement/context_processors.py",
     "engagement/language_table.py",
-    "engagement/templatetags/content_language.py",
+    "engagement/translatable.py",
     "engagement/public_django_strings.py",
     "events/views.py",
     "events/public.py",

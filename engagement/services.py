@@ -1,9 +1,10 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
-from engagement.models import AuditLogEntry, Community, StaffPreferences
+from engagement.models import AuditLogEntry, Community, PublicLanguage, StaffPreferences
 from engagement.roles import MODEL_PERMISSIONS_BY_ROLE, Role, roles_use_admin_site
 
 
@@ -99,3 +100,33 @@ def staff_preferences_save(*, user, monthly_summary: bool):
         user=user, defaults={"monthly_summary": monthly_summary}
     )
     return preferences
+
+
+@transaction.atomic
+def public_languages_set(*, enabled_codes, by) -> None:
+    """Offer exactly these languages to the public (English always). Every worker
+    sees the change within a few seconds (engagement.languages)."""
+    from engagement.languages import DEFAULT_LANGUAGE, forget_enabled_languages
+
+    enabled = set(enabled_codes) | {DEFAULT_LANGUAGE}
+    for code, _name in settings.LANGUAGES:
+        if code == DEFAULT_LANGUAGE:
+            continue
+        PublicLanguage.objects.update_or_create(
+            code=code, defaults={"is_enabled": code in enabled, "changed_by": by}
+        )
+    transaction.on_commit(forget_enabled_languages)
+
+
+@transaction.atomic
+def content_translations_save(*, obj, translations: dict, languages) -> None:
+    """Replace the translations into `languages`; those into languages not on the
+    form (turned off for now) are kept."""
+    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    kept = {
+        code: texts
+        for code, texts in (obj.translations or {}).items()
+        if code not in {language.code for language in languages}
+    }
+    obj.translations = {**kept, **translations}
+    obj.save(update_fields=["translations"])

@@ -113,7 +113,8 @@ MIDDLEWARE = [
     # Refuses NUL bytes and unreadable bodies before the session or any view reads them.
     "engagement.hostile.RefuseHostileRequestsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Chooses each request's language from its address (public pages only).
+    "engagement.middleware.PublicLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -23,6 +24,21 @@ urlpatterns = [
         views.staff_user_reset_two_factor,
         name="staff-user-reset-two-factor",
     ),
+    path("staff/languages/", views.staff_languages, name="staff-languages"),
+    path(
+        "staff/translations/", views.content_translations_index, name="content-translations-index"
+    ),
+    path(
+        "staff/translations/<slug:kind>/<int:pk>/",
+        views.content_translations,
+        name="content-translations",
+    ),
+    path("admin/", admin.site.urls),
+]
+
+# Every app's pages, public and staff. Public pages are also served under a language
+# prefix (/so/…); PublicLanguageMiddleware sends a prefixed staff address to English.
+urlpatterns += i18n_patterns(
     path("", include("feedback.panel_urls")),
     path("", include("events.urls")),
     path("", include("contacts.public_urls")),
@@ -33,8 +49,8 @@ urlpatterns = [
     path("", include("actions.export_urls")),
     path("", include("actions.pack_urls")),
     path("", include("evaluation.urls")),
-    path("admin/", admin.site.urls),
-]
+    prefix_default_language=False,
+)
 
 handler400 = "engagement.errors.bad_request"
 handler403 = "engagement.errors.permission_denied"

@@ -10,10 +10,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Q
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -34,8 +35,20 @@ from engagement.accounts import (
 )
 from engagement.celery import app as celery_app
 from engagement.clients import client_address
-from engagement.forms import SignInForm, StaffPreferencesForm, TwoFactorCodeForm, UnlockForm
+from engagement.forms import (
+    ContentTranslationsForm,
+    PublicLanguagesForm,
+    SignInForm,
+    StaffPreferencesForm,
+    TwoFactorCodeForm,
+    UnlockForm,
+)
 from engagement.health import health_details
+from engagement.languages import (
+    enabled_language_codes,
+    enabled_languages,
+    language_catalogue_status,
+)
 from engagement.models import AuditLogEntry, Community, Programme, StaffPreferences
 from engagement.roles import (
     Capability,
@@ -46,7 +59,12 @@ from engagement.roles import (
     roles_of,
 )
 from engagement.scheduler import scheduler_state
-from engagement.services import staff_preferences_save
+from engagement.services import (
+    content_translations_save,
+    public_languages_set,
+    staff_preferences_save,
+)
+from engagement.translatable import TRANSLATABLE_KINDS
 
 
 @login_required
@@ -377,3 +395,64 @@ def staff_user_reset_two_factor(request, pk):
         )
         return redirect("staff-users")
     return render(request, "engagement/staff_user_reset_two_factor.html", {"account": account})
+
+
+@never_cache
+@capability_required(Capability.ADMINISTER)
+def staff_languages(request):
+    if request.method == "POST":
+        form = PublicLanguagesForm(request.POST)
+        if form.is_valid():
+            public_languages_set(enabled_codes=form.cleaned_data["languages"], by=request.user)
+            messages.success(request, _("The languages offered to the public are saved."))
+            return redirect("staff-languages")
+    else:
+        enabled = enabled_language_codes()
+        form = PublicLanguagesForm(initial={"languages": list(enabled)})
+    return render(
+        request,
+        "engagement/staff_languages.html",
+        {"form": form, "languages": language_catalogue_status()},
+    )
+
+
+@never_cache
+@login_required
+def content_translations(request, kind, pk):
+    kind = TRANSLATABLE_KINDS.get(kind)
+    if kind is None:
+        raise Http404
+    obj = get_object_or_404(kind.model, pk=pk)
+    if not kind.can_translate(request.user, obj):
+        raise PermissionDenied
+    languages = [language for language in enabled_languages() if language.code != "en-gb"]
+    form = ContentTranslationsForm(
+        request.POST if request.method == "POST" else None,
+        kind=kind,
+        obj=obj,
+        languages=languages,
+    )
+    if request.method == "POST" and form.is_valid():
+        content_translations_save(obj=obj, translations=form.translations(), languages=languages)
+        messages.success(request, _("The translations are saved."))
+        return redirect(request.path)
+    return render(
+        request,
+        "engagement/content_translations.html",
+        {"form": form, "kind": kind, "obj": obj, "back_url": kind.back_url(obj)},
+    )
+
+
+@require_GET
+@never_cache
+@capability_required(Capability.ADMINISTER)
+def content_translations_index(request):
+    """The key questions, each with how many languages it is translated into. Events and
+    You Said We Did entries are translated from their own pages."""
+    kind = TRANSLATABLE_KINDS["key-question"]
+    questions = kind.model.objects.order_by("text").only("pk", "text", "translations")
+    return render(
+        request,
+        "engagement/content_translations_index.html",
+        {"questions": questions, "language_count": len(enabled_languages()) - 1},
+    )

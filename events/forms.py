@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from engagement.forms import ModelMultipleChoiceField, OptionalLabelsMixin, id_safe_formfield
+from engagement.languages import DEFAULT_LANGUAGE, enabled_languages
 from engagement.roles import staff_users
 from events.models import Debrief, Event, Venue
 from events.selectors import event_slug_taken, programme_key_questions
@@ -138,6 +139,17 @@ class EventForm(OptionalLabelsMixin, forms.ModelForm):
         error_messages={"max_length": _("Keep the name to 150 characters or fewer.")},
     )
 
+    offered_languages = forms.MultipleChoiceField(
+        label=_("Languages for its poster and forms"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "English is always offered. The poster lists the addresses of the feedback "
+            "form in these languages, and the poster and paper form can be printed in any "
+            "of them."
+        ),
+    )
+
     class Meta:
         model = Event
         fields = [
@@ -155,6 +167,7 @@ class EventForm(OptionalLabelsMixin, forms.ModelForm):
             "agenda",
             "slug",
             "is_published",
+            "offered_languages",
         ]
         formfield_callback = id_safe_formfield
         widgets = {
@@ -180,6 +193,11 @@ class EventForm(OptionalLabelsMixin, forms.ModelForm):
         self.fields["lead_organiser"].label_from_instance = person_name
         self.fields["venue"].help_text = _("Needed for events held in person.")
         self.fields["programme"].empty_label = None
+        self.fields["offered_languages"].choices = [
+            (language.code, f"{language.name} ({language.name_local})")
+            for language in enabled_languages()
+            if language.code != DEFAULT_LANGUAGE
+        ]
         self.helper = fields_only_helper(
             FormSection(
                 "programme",
@@ -204,6 +222,7 @@ class EventForm(OptionalLabelsMixin, forms.ModelForm):
                 "public_description",
                 "slug",
                 "is_published",
+                "offered_languages",
                 css_id="public",
                 heading=_("On the public events page"),
                 hint=_(

@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from engagement.languages import DEFAULT_LANGUAGE, enabled_languages
 from engagement.models import Community, Programme
+from engagement.translatable import translations_field
 
 ZERO_POUNDS = Decimal("0.00")
 PAST_EVENTS_IN_CALENDAR_FEED = timedelta(days=90)
@@ -252,6 +254,13 @@ class Event(models.Model):
         blank=True,
         help_text=_("Shown on the public events page. Plain words: who it is for and why."),
     )
+    # Staff-added translations of the title and public description (engagement.translatable).
+    translations = translations_field()
+    # Besides English: the languages its poster lists and its poster and paper form can
+    # be printed in.
+    offered_languages = models.JSONField(
+        _("languages for its poster and forms"), default=list, blank=True
+    )
     is_published = models.BooleanField(
         _("published"), default=False, help_text=_("Show this event on the public events page.")
     )
@@ -379,6 +388,22 @@ class Event(models.Model):
 
     def can_take_invitations(self, now=None) -> bool:
         return not self.is_cancelled and not self.has_ended(now)
+
+    def print_languages(self) -> list:
+        """English and the languages chosen for its poster and forms that are offered
+        to the public now, in the site's order."""
+        chosen = set(self.offered_languages or ())
+        return [
+            language
+            for language in enabled_languages()
+            if language.code == DEFAULT_LANGUAGE or language.code in chosen
+        ]
+
+    def print_language(self, asked: str | None) -> str:
+        """The language to print its poster or paper form in: the one asked for if
+        the event offers it, otherwise English."""
+        codes = [language.code for language in self.print_languages()]
+        return asked if asked in codes else DEFAULT_LANGUAGE
 
     def feedback_url(self) -> str:
         """The full address of the event's feedback form, for posters and QR codes."""

@@ -1,4 +1,4 @@
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -62,6 +62,7 @@ class EventDetails:
     agenda: str = ""
     slug: str = ""
     is_published: bool = False
+    offered_languages: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         # Not dataclasses.asdict, which would deep-copy the model instances.

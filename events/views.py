@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -152,21 +153,36 @@ def event_debrief(request, pk):
 @capability_required(Capability.VIEW_EVENTS)
 def event_poster(request, pk):
     event = get_event_for(request, pk, capability=Capability.VIEW_EVENTS)
-    feedback_url = event.feedback_url()
-    qr_svg = segno.make(feedback_url, error="m").svg_inline(
-        scale=8, border=4, title=_("QR code for the feedback form")
-    )
-    return render(
-        request,
-        "events/event_poster.html",
-        {
-            "event": event,
-            "feedback_url": feedback_url,
-            "short_url": feedback_url.split("://", 1)[-1],
-            "qr_svg": qr_svg,
-            "key_questions": programme_key_questions(programme=event.programme),
-        },
-    )
+    back_url = event.get_staff_url()
+    language = event.print_language(request.GET.get("language"))
+    with translation.override(language):
+        feedback_url = event.feedback_url()
+        qr_svg = segno.make(feedback_url, error="m").svg_inline(
+            scale=8, border=4, title=_("QR code for the feedback form")
+        )
+        other_languages = []
+        for other in event.print_languages():
+            if other.code == language:
+                continue
+            with translation.override(other.code):
+                address = event.feedback_url().split("://", 1)[-1]
+            other_languages.append(
+                {"code": other.code, "name_local": other.name_local, "short_url": address}
+            )
+        return render(
+            request,
+            "events/event_poster.html",
+            {
+                "event": event,
+                "back_url": back_url,
+                "feedback_url": feedback_url,
+                "short_url": feedback_url.split("://", 1)[-1],
+                "qr_svg": qr_svg,
+                "key_questions": programme_key_questions(programme=event.programme),
+                "poster_languages": event.print_languages(),
+                "other_languages": other_languages,
+            },
+        )
 
 
 @require_safe

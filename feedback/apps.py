@@ -16,3 +16,20 @@ class FeedbackConfig(AppConfig):
         from contacts.signals import attendee_erased
 
         attendee_erased.connect(_forget_erased_contact, dispatch_uid="feedback-forget-erased")
+
+        from django.urls import reverse
+
+        from engagement.roles import Capability, can
+        from engagement.translatable import TranslatableKind, register_translatable
+        from feedback.models import KeyQuestion
+
+        register_translatable(
+            TranslatableKind(
+                slug="key-question",
+                label=_("key question"),
+                model=KeyQuestion,
+                fields=(("text", False), ("hint", False)),
+                can_translate=lambda user, question: can(user, Capability.ADMINISTER),
+                back_url=lambda question: reverse("content-translations-index"),
+            )
+        )

@@ -5,6 +5,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
+from engagement.language_table import LANGUAGE_TABLE
 from engagement.models import Community
 from events.models import Event
 from feedback.models import FeedbackItem, KeyQuestion, Topic, Workstream
@@ -72,6 +73,13 @@ class FeedbackFilter(django_filters.FilterSet):
             choices=[("", _("Flagged or not")), ("true", _("Flagged")), ("false", _("Not flagged"))]
         ),
     )
+    language = django_filters.ChoiceFilter(
+        label=_("Language"),
+        choices=[(language.code.split("-")[0], language.name) for language in LANGUAGE_TABLE]
+        + [("other", _("Another language")), ("unknown", _("Could not tell"))],
+        empty_label=_("Any language"),
+        method="filter_language",
+    )
     received_from = django_filters.DateFilter(
         label=_("From"),
         field_name="received_hour",
@@ -88,6 +96,14 @@ class FeedbackFilter(django_filters.FilterSet):
     class Meta:
         model = FeedbackItem
         fields = []
+
+    def filter_language(self, queryset, name, value):
+        if value == "unknown":
+            return queryset.filter(language="")
+        if value == "other":
+            known = [language.code.split("-")[0] for language in LANGUAGE_TABLE]
+            return queryset.exclude(language="").exclude(language__in=known)
+        return queryset.filter(language=value)
 
     @property
     def qs(self):

@@ -68,6 +68,10 @@ def the_event(objects):
     return {"pk": objects["event"].pk}
 
 
+def the_event_to_translate(objects):
+    return {"kind": "event", "pk": objects["event"].pk}
+
+
 def the_venue(objects):
     return {"pk": objects["venue"].pk}
 
@@ -174,6 +178,9 @@ ACCESS = {
     "contacts:outbox": ("get", no_arguments, PERSONAL_DATA_READERS),
     "audit-log": ("get", no_arguments, ADMINISTRATORS),
     "staff-users": ("get", no_arguments, ADMINISTRATORS),
+    "staff-languages": ("get+post", no_arguments, ADMINISTRATORS),
+    "content-translations-index": ("get", no_arguments, ADMINISTRATORS),
+    "content-translations": ("get+post", the_event_to_translate, COORDINATORS),
     "staff-user-unlock": ("post", no_arguments, ADMINISTRATORS),
     "staff-user-reset-two-factor": ("get+post", the_staff_account, ADMINISTRATORS),
     "feedback:inbox": ("get", no_arguments, EVENT_READERS),

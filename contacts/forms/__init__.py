@@ -22,7 +22,7 @@ from contacts.models import (
     Ethnicity,
 )
 from engagement.forms import ModelChoiceField, ModelMultipleChoiceField, OptionalLabelsMixin
-from engagement.languages import enabled_languages, usable_language
+from engagement.languages import enabled_languages, is_enabled, usable_language
 from engagement.models import Community
 from events.models import Event
 
@@ -155,7 +155,8 @@ class KeepInTouchForm(OptionalLabelsMixin, forms.Form):
         self.helper = fields_only_helper(*self.sections())
 
     def clean_email_language(self):
-        return usable_language(self.cleaned_data["email_language"])
+        # Left empty, or a language since turned off: the language of the page.
+        return usable_language(self.cleaned_data["email_language"] or get_language())
 
     def sections(self) -> list:
         return [
@@ -233,10 +234,19 @@ class PreferencesForm(forms.Form):
     wants_updates = KeepInTouchForm.base_fields["wants_updates"]
     wants_focus_group = KeepInTouchForm.base_fields["wants_focus_group"]
     wants_lay_observation = KeepInTouchForm.base_fields["wants_lay_observation"]
+    email_language = copy.deepcopy(KeepInTouchForm.base_fields["email_language"])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["email_language"].choices = [
+            (language.code, language.name_local) for language in enabled_languages()
+        ]
         self.helper = fields_only_helper()
+
+    def clean_email_language(self):
+        # Left out: no change.
+        code = self.cleaned_data["email_language"]
+        return code if code and is_enabled(code) else ""
 
     def chosen_purposes(self) -> set[str]:
         return {
@@ -305,6 +315,7 @@ class PaperContactForm(KeepInTouchForm):
     )
     name = _worded_for_staff("name", _("Name"), _("As they wrote it."))
     email = _worded_for_staff("email", _("Email address"))
+    email_language = _worded_for_staff("email_language", _("Language for emails to them"))
     phone = _worded_for_staff("phone", _("Phone number"))
     wants_updates = _worded_for_staff(
         "wants_updates", _("Email updates about events and what the police did")
@@ -337,6 +348,7 @@ class PaperContactForm(KeepInTouchForm):
                 _("How to reach them"),
                 "name",
                 "email",
+                "email_language",
                 "phone",
                 hint=_("An email address, a phone number, or both."),
                 css_class="form-section",

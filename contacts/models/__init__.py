@@ -180,6 +180,9 @@ class Attendee(models.Model):
     )
     age_band = models.CharField(_("age"), max_length=20, choices=AgeBand.choices, blank=True)
     postcode_district = models.CharField(_("postcode area"), max_length=4, blank=True)
+    language = models.CharField(
+        _("language for emails"), max_length=10, default=settings.LANGUAGE_CODE
+    )
     source = models.CharField(
         _("how we got their details"),
         max_length=20,
@@ -343,6 +346,9 @@ class PendingSignUp(models.Model):
     )
     age_band = models.CharField(_("age"), max_length=20, choices=AgeBand.choices, blank=True)
     postcode_district = models.CharField(_("postcode area"), max_length=4, blank=True)
+    language = models.CharField(
+        _("language for emails"), max_length=10, default=settings.LANGUAGE_CODE
+    )
     notice_version = models.CharField(_("privacy notice version"), max_length=20)
     created_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
 

@@ -88,8 +88,14 @@ def consent_withdraw(*, attendee: Attendee, purpose: str, method: str) -> int:
 
 
 @transaction.atomic
-def attendee_set_preferences(*, attendee: Attendee, purposes: set[str]) -> None:
-    """Their own preferences, on the page a short-lived emailed link opens."""
+def attendee_set_preferences(
+    *, attendee: Attendee, purposes: set[str], language: str | None = None
+) -> None:
+    """Their own preferences, on the page a short-lived emailed link opens: what they
+    want from us, and the language to write to them in."""
+    if language and language != attendee.language:
+        attendee.language = language
+        attendee.save(update_fields=["language"])
     for purpose in (
         ConsentPurpose.EMAIL_UPDATES,
         ConsentPurpose.FOCUS_GROUP,

@@ -20,9 +20,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template import Context
 from django.template.loader import get_template, render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from contacts.models import Attendee, OutboxMessage
+from engagement.languages import (
+    DEFAULT_LANGUAGE,
+    is_public_path,
+    language_path,
+    split_language_prefix,
+    usable_language,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -42,16 +49,43 @@ class Attachment:
     mimetype: str
 
 
-def _render_email(template: str, context: dict) -> tuple[str, str, str]:
+def _render_email(template: str, context: dict, language: str) -> tuple[str, str, str]:
     context = {
         "site_url": settings.SITE_URL,
         "organisation_name": settings.ORGANISATION_NAME,
-        **context,
+        **_links_in_language(context, language),
     }
-    subject = " ".join(_render_plain_text(f"email/{template}_subject.txt", context).split())
-    body_text = _render_plain_text(f"email/{template}.txt", context)
-    body_html = render_to_string(f"email/{template}.html", context)
+    with translation.override(language):
+        subject = " ".join(_render_plain_text(f"email/{template}_subject.txt", context).split())
+        body_text = _render_plain_text(f"email/{template}.txt", context)
+        body_html = render_to_string(f"email/{template}.html", context)
     return subject, body_text, body_html
+
+
+def _links_in_language(value, language: str):
+    """Links to the site in an email lead to its reader's language: a public page's
+    address gets the language's prefix, and a staff page's never has one, whatever
+    language was active where the link was made."""
+    if isinstance(value, str):
+        if not value.startswith(f"{settings.SITE_URL}/"):
+            return value
+        path = value[len(settings.SITE_URL) :]
+        _prefix, unprefixed = split_language_prefix(path)
+        target = language if is_public_path(unprefixed) else DEFAULT_LANGUAGE
+        return f"{settings.SITE_URL}{language_path(unprefixed, target)}"
+    if isinstance(value, dict):
+        return {key: _links_in_language(item, language) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_links_in_language(item, language) for item in value)
+    return value
+
+
+def email_language(*, attendee: Attendee | None, language: str | None) -> str:
+    """The language an email is written in: the one asked for, else its contact's
+    choice, else English (staff mail). A language since turned off becomes English."""
+    if language is None and attendee is not None:
+        language = attendee.language
+    return usable_language(language)
 
 
 def _render_plain_text(name: str, context: dict) -> str:
@@ -78,14 +112,18 @@ def outbox_enqueue(
     unsubscribe_url: str = "",
     attachment: Attachment | None = None,
     from_anonymous_form: bool = False,
+    language: str | None = None,
 ) -> OutboxMessage:
     """Queue one email. Call it inside the transaction that makes the change the email
-    is about. The same dedupe key never queues a second message."""
+    is about. The same dedupe key never queues a second message. It is written in
+    `language`, or else in its contact's language, or else in English."""
     existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
     if existing is not None:
         return existing
     subject, body_text, body_html = _render_email(
-        template, {**context, "unsubscribe_url": unsubscribe_url}
+        template,
+        {**context, "unsubscribe_url": unsubscribe_url},
+        email_language(attendee=attendee, language=language),
     )
     try:
         with transaction.atomic():

@@ -52,17 +52,20 @@ def _attendee_save(
     address_confirmed: bool,
     given_at: datetime | None = None,
     notice_version: str = PRIVACY_NOTICE_VERSION,
+    language: str | None = None,
 ) -> Attendee:
     """Create the contact, or update the one given, with one consent record per choice.
     Consent to email updates is live only if the address has been confirmed."""
     if attendee is None:
         attendee = Attendee(name=name, email=email, source=method, entered_by=recorded_by)
         attendee.set_phone(phone)
+        attendee.language = language or settings.LANGUAGE_CODE
         attendee.save()
     else:
         attendee.name = name or attendee.name
         attendee.set_phone(phone or attendee.phone)
-        attendee.save(update_fields=["name", "phone", "phone_digits"])
+        attendee.language = language or attendee.language
+        attendee.save(update_fields=["name", "phone", "phone_digits", "language"])
         attendee_record_activity(attendee=attendee)
 
     for purpose in purposes:
@@ -98,6 +101,7 @@ def attendee_keep_in_touch(
     postcode_district: str = "",
     method: str = ConsentMethod.ONLINE,
     recorded_by: AbstractBaseUser | None = None,
+    language: str | None = None,
 ) -> Attendee:
     """Save someone's details and choices at once. For paper and in-person forms an
     officer types in: the officer saw the person sign, so every choice is live at once
@@ -120,6 +124,7 @@ def attendee_keep_in_touch(
         method=method,
         recorded_by=recorded_by,
         address_confirmed=method != ConsentMethod.ONLINE,
+        language=language,
     )
 
 
@@ -138,6 +143,7 @@ def sign_up_submit(
     ethnicity: str = "",
     age_band: str = "",
     postcode_district: str = "",
+    language: str | None = None,
 ) -> None:
     """The public keep-in-touch form. A sign-up with an email address is held, and a
     link goes to that address; only its owner, by confirming, saves it or changes an
@@ -154,6 +160,7 @@ def sign_up_submit(
             ethnicity=ethnicity,
             age_band=age_band,
             postcode_district=postcode_district,
+            language=language,
         )
         return
     if _emails_in_last_day(PendingSignUp.objects.for_address(email)) >= (
@@ -171,6 +178,7 @@ def sign_up_submit(
         age_band=age_band,
         postcode_district=postcode_district,
         notice_version=PRIVACY_NOTICE_VERSION,
+        language=language or settings.LANGUAGE_CODE,
     )
     if communities:
         sign_up.communities.set(communities)
@@ -189,6 +197,7 @@ def sign_up_submit(
         # Linked to a contact who already has the address, so that erasing them also
         # erases this email.
         attendee=Attendee.objects.find_by_email(email),
+        language=sign_up.language,
     )
 
 
@@ -255,6 +264,7 @@ def confirmation_apply(*, signed: str) -> Attendee:
         address_confirmed=True,
         given_at=sign_up.created_at,
         notice_version=sign_up.notice_version,
+        language=sign_up.language,
     )
     sign_up.delete()
     return attendee

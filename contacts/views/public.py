@@ -120,6 +120,7 @@ def keep_in_touch(request):
             ethnicity=data["ethnicity"],
             age_band=data["age_band"],
             postcode_district=data["postcode_district"],
+            language=data["email_language"],
         )
         if data["email"]:
             return redirect("keep-in-touch-check-email")
@@ -307,6 +308,7 @@ def _my_data_page(request, attendee, signed, *, erase_form=None):
             "wants_updates": ConsentPurpose.EMAIL_UPDATES in live,
             "wants_focus_group": ConsentPurpose.FOCUS_GROUP in live,
             "wants_lay_observation": ConsentPurpose.LAY_OBSERVATION in live,
+            "email_language": attendee.language,
         }
     )
     return render(
@@ -338,7 +340,11 @@ def my_data_preferences(request, attendee, signed):
     form = PreferencesForm(request.POST)
     # Only tick boxes: a form with none ticked is a valid answer.
     form.is_valid()
-    attendee_set_preferences(attendee=attendee, purposes=form.chosen_purposes())
+    attendee_set_preferences(
+        attendee=attendee,
+        purposes=form.chosen_purposes(),
+        language=form.cleaned_data.get("email_language") or None,
+    )
     messages.success(request, _("Your choices are saved."))
     return redirect("my-data", signed=signed)
 

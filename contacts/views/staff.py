@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -33,6 +33,7 @@ from contacts.services.consent import consent_withdraw
 from contacts.services.invitations import attendance_record
 from contacts.services.records import attendee_update
 from contacts.services.sign_up import attendee_keep_in_touch
+from engagement.languages import enabled_languages, print_language
 from engagement.models import AuditLogEntry
 from engagement.roles import Capability, can, capability_required
 from engagement.services import audit_record
@@ -239,6 +240,7 @@ def contact_create(request):
             postcode_district=data["postcode_district"],
             method=data["method"],
             recorded_by=request.user,
+            language=data["email_language"],
         )
         audit_record(
             request=request,
@@ -265,11 +267,16 @@ def contact_create(request):
 def paper_form(request):
     """The keep-in-touch form to print, with the questions the screen above types in.
     It is blank, so it shows no personal data and is not written to the audit log."""
-    return render(
-        request,
-        "contacts/paper_form.html",
-        {"sections": paper_keep_in_touch_form(), "notice_version": PRIVACY_NOTICE_VERSION},
-    )
+    with translation.override(print_language(request.GET.get("language"))):
+        return render(
+            request,
+            "contacts/paper_form.html",
+            {
+                "sections": paper_keep_in_touch_form(),
+                "notice_version": PRIVACY_NOTICE_VERSION,
+                "print_languages": enabled_languages(),
+            },
+        )
 
 
 def _first_error(form) -> str:

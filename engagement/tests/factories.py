@@ -10,6 +10,7 @@ from engagement.models import (
     Department,
     Heartbeat,
     Programme,
+    PublicLanguage,
     StaffPreferences,
 )
 
@@ -96,3 +97,12 @@ class StaffPreferencesFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     monthly_summary = True
+
+
+class PublicLanguageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PublicLanguage
+        django_get_or_create = ["code"]
+
+    code = "so"
+    is_enabled = True

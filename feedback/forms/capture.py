@@ -14,6 +14,7 @@ from engagement.forms import (
     id_safe_formfield,
 )
 from engagement.models import Community
+from engagement.translatable import shown_text
 from events.forms import fields_only_helper
 from feedback.models import FeedbackItem, KeyQuestion, Topic, Workstream
 
@@ -99,7 +100,9 @@ class FeedbackForm(forms.Form):
         if not self.is_bound:
             self.initial["form_nonce"] = secrets.token_urlsafe(24)
         for question in self.key_questions:
-            self.fields[f"answer_{question.pk}"] = answer_field(question.text, question.hint)
+            self.fields[f"answer_{question.pk}"] = answer_field(
+                shown_text(question, "text"), shown_text(question, "hint")
+            )
         # A form with no key questions, such as a visitor's about a lay observation,
         # asks its one question in the last box instead.
         self.fields["anything_else"] = answer_field(

@@ -9,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Opportunity
 from engagement.models import Community, Programme
+from engagement.translatable import translations_field
 from events.models import Event
 from feedback.text import redact_personal_details
+from feedback.text.language import language_name
 
 
 class Workstream(models.Model):
@@ -48,6 +50,8 @@ class KeyQuestion(models.Model):
         blank=True,
         help_text=_("Shown under the question on feedback forms."),
     )
+    # Staff-added translations of the question and hint (engagement.translatable).
+    translations = translations_field()
     workstream = models.ForeignKey(
         Workstream,
         on_delete=models.SET_NULL,
@@ -398,6 +402,9 @@ class FeedbackItem(models.Model):
         help_text=_("Details that could identify someone were removed automatically."),
     )
     redaction_checked = models.BooleanField(_("redaction checked"), default=False)
+    # The language it is written in, as detected when it was stored ("" when it could
+    # not be told), so a Coordinator can find a translator. The text stays as written.
+    language = models.CharField(_("language"), max_length=12, blank=True, default="")
     is_safeguarding_flagged = models.BooleanField(_("safeguarding flag"), default=False)
     safeguarding_terms = models.CharField(max_length=300, blank=True)
     safeguarding_reviewed = models.BooleanField(_("flag looked at"), default=False)
@@ -432,6 +439,16 @@ class FeedbackItem(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+    @property
+    def language_name(self) -> str:
+        return language_name(self.language) if self.language else ""
+
+    @property
+    def is_in_another_language(self) -> bool:
+        """Written in a language other than English: the topic suggestions, which
+        match English words, cannot read it."""
+        return bool(self.language) and self.language != "en"
 
     @property
     def can_be_marked_internal(self) -> bool:

@@ -21,6 +21,7 @@ from feedback.models import (
     hour_of,
 )
 from feedback.text import redact_personal_details, safeguarding_phrases
+from feedback.text.language import detect_language
 
 
 def current_hour() -> datetime:
@@ -127,6 +128,7 @@ def feedback_record(
         "is_safeguarding_flagged": bool(flags),
         "safeguarding_terms": ", ".join(flags)[:300],
         "status": FeedbackItem.Status.TAGGED if topics else FeedbackItem.Status.NEW,
+        "language": detect_language(text),
     }
     if client_reference:
         try:

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -170,7 +170,12 @@ def inbox(request):
             "filter": feedback_filter,
             "page": page,
             "rows": [
-                (item, suggest_topics(item.text, topics) if not item.topics.all() else [])
+                (
+                    item,
+                    suggest_topics(item.text, topics)
+                    if not item.topics.all() and not item.is_in_another_language
+                    else [],
+                )
                 for item in page.object_list
             ],
             "topics": topics,
@@ -256,7 +261,9 @@ def _item_page(
             ),
             # The form the error summary at the top of the page reads.
             "form": with_errors,
-            "suggestions": suggest_topics(item.text, Topic.objects.active()),
+            "suggestions": []
+            if item.is_in_another_language
+            else suggest_topics(item.text, Topic.objects.active()),
             "can_manage": can(request.user, Capability.MANAGE_FEEDBACK),
             "can_see_original": can(request.user, Capability.VIEW_ORIGINAL_TEXT),
         },
@@ -449,15 +456,19 @@ def _note_as_json(item: FeedbackItem) -> dict:
 @capability_required(Capability.MANAGE_FEEDBACK)
 def paper_form(request, pk):
     event = get_event_for(request, pk, capability=Capability.MANAGE_FEEDBACK)
-    return render(
-        request,
-        "feedback/paper_form.html",
-        {
-            "event": event,
-            "key_questions": key_questions_for_form(programme=event.programme),
-            "communities": Community.objects.all(),
-        },
-    )
+    back_url = event.get_staff_url()
+    with translation.override(event.print_language(request.GET.get("language"))):
+        return render(
+            request,
+            "feedback/paper_form.html",
+            {
+                "event": event,
+                "back_url": back_url,
+                "key_questions": key_questions_for_form(programme=event.programme),
+                "communities": Community.objects.all(),
+                "print_languages": event.print_languages(),
+            },
+        )
 
 
 @never_cache
