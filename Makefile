@@ -6,7 +6,7 @@ PORT ?= 8000
 # Links in emails and on QR posters point at the port the app really runs on.
 SITE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run test test-fast lint format worker beat bench migrate seed install install-dev clean
+.PHONY: run test test-fast lint format worker beat bench migrate seed install install-dev clean messages compilemessages
 
 # Bytecode caches let each test worker skip recompiling and re-rewriting assertions in
 # every module, which costs seconds per worker where the environment turns them off.
@@ -82,6 +82,16 @@ bench: install-dev
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/survey_import.py
 	$(BIN)/python bench/quality.py
+
+## Translations of the public pages: `make messages` brings every language's catalogue
+## in locale/ up to date with the public templates (new strings arrive empty, changed ones
+## fuzzy) and compiles it; `make compilemessages` only compiles, after a translator's edit.
+messages: install-dev
+	$(BIN)/python manage.py update_translations
+	$(BIN)/python manage.py update_translations --check || true
+
+compilemessages: install-dev
+	$(BIN)/python manage.py update_translations --compile-only
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,6 +1,7 @@
-"""How well people's names are taken out of feedback and how well the safeguarding flag
-works, on the labelled sets in feedback/quality/, against their targets; then how long
-both take on one item of feedback. Exits with status 1 when a figure misses its target.
+"""How well people's names are taken out of feedback, how well the safeguarding flag
+works and how well the language of feedback is told, on the labelled sets in
+feedback/quality/, against their targets; then how long redaction and the flag take on
+one item of feedback. Exits with status 1 when a figure misses its target.
 
     make bench
     .venv/bin/python bench/quality.py --details   # also list every miss and false flag
@@ -23,9 +24,12 @@ django.setup()
 
 from feedback.quality import (  # noqa: E402
     FALSE_FLAGS_TARGET,
+    LANGUAGE_PRECISION_TARGET,
+    LANGUAGE_RECALL_TARGET,
     NAMES_PRECISION_TARGET,
     NAMES_RECALL_TARGET,
     SAFEGUARDING_RECALL_TARGET,
+    language_figures,
     load_set,
     names_figures,
     safeguarding_figures,
@@ -101,6 +105,22 @@ def main() -> int:
         )
     )
 
+    languages = language_figures()
+    print(
+        f"Language        precision {languages.precision:.3f} (target >= "
+        f"{LANGUAGE_PRECISION_TARGET}, {mark(languages.precision, LANGUAGE_PRECISION_TARGET)})"
+        f"   recall {languages.recall:.3f} (target >= {LANGUAGE_RECALL_TARGET}, "
+        f"{mark(languages.recall, LANGUAGE_RECALL_TARGET)})   "
+        f"{sum(count for _p, _r, count in languages.by_language.values())} labelled texts"
+    )
+    print(
+        "  by language (precision/recall):  "
+        + "   ".join(
+            f"{code} {precision:.2f}/{recall:.2f}"
+            for code, (precision, recall, _count) in languages.by_language.items()
+        )
+    )
+
     sample = [TYPICAL_ITEM] * 200
     typical = per_item_milliseconds(sample, terms)
     texts = [example["text"] for example in load_set("names.jsonl")] + [
@@ -122,12 +142,16 @@ def main() -> int:
             print(f"  not flagged: [{category}, {language}] {text!r}")
         for text, reasons in flag.flagged_ordinary:
             print(f"  false flag:  {text!r} ({', '.join(reasons)})")
+        for text, expected, detected in languages.wrong:
+            print(f"  language:    {expected or '?'} read as {detected or '?'}: {text!r}")
 
     met = (
         names.precision >= NAMES_PRECISION_TARGET
         and names.recall >= NAMES_RECALL_TARGET
         and flag.recall >= SAFEGUARDING_RECALL_TARGET
         and flag.false_flags <= FALSE_FLAGS_TARGET
+        and languages.precision >= LANGUAGE_PRECISION_TARGET
+        and languages.recall >= LANGUAGE_RECALL_TARGET
     )
     return 0 if met else 1
 

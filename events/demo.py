@@ -11,7 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from engagement.demo import PROGRAMME_NAME
+from engagement.languages import LANGUAGES_BY_CODE
 from engagement.models import Community, Programme
+from engagement.services import content_translations_save
 from events.models import Event, Venue
 from events.services import (
     EventDetails,
@@ -100,6 +102,32 @@ TITLES = {
     "South Asian Muslim communities": "Community conversation at the mosque",
     "Gypsy, Roma and Traveller communities": "Gypsy, Roma and Traveller community meeting",
     "Mixed heritage communities": "Mixed heritage communities listening event",
+}
+
+# What staff would add for the events whose communities read these languages: the
+# poster and forms in them, and the title and description translated.
+EVENT_LANGUAGES = {
+    "Somali communities": (
+        ["so", "ar"],
+        {
+            "so": {
+                "title": "Kulanka dhegeysiga bulshada Soomaaliyeed",
+                "public_description": (
+                    "Fiid ay bulshada Soomaaliyeed u sheegayaan saraakiisha booliska "
+                    "deegaanka waxa ka dhigi lahaa booliska mid u wanaagsan iyaga. Cunto iyo "
+                    "cabbitaan waa la bixin doonaa. Qof walba waa soo dhaweyn yahay."
+                ),
+            },
+            "ar": {"title": "لقاء استماع مع الجالية الصومالية"},
+        },
+    ),
+    "South Asian Muslim communities": (
+        ["ur", "bn", "pa", "gu"],
+        {
+            "ur": {"title": "مسجد میں کمیونٹی کے ساتھ بات چیت"},
+            "bn": {"title": "মসজিদে কমিউনিটির সাথে আলোচনা"},
+        },
+    ),
 }
 
 DEBRIEFS = [
@@ -191,6 +219,14 @@ def seed_events(programme: Programme, venues: list[Venue]) -> None:
             ),
             by=coordinator,
         )
+        if community.name in EVENT_LANGUAGES:
+            languages, translations = EVENT_LANGUAGES[community.name]
+            Event.objects.filter(pk=event.pk).update(offered_languages=languages)
+            content_translations_save(
+                obj=event,
+                translations=translations,
+                languages=[LANGUAGES_BY_CODE[code] for code in translations],
+            )
         if ends_at >= timezone.now():
             continue
         if number == 5:

@@ -15,7 +15,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from engagement.demo import PROGRAMME_NAME
+from engagement.languages import LANGUAGES_BY_CODE
 from engagement.models import Programme
+from engagement.services import content_translations_save
 from events.models import Event
 from events.services import event_record_key_questions_covered
 from feedback.models import (
@@ -123,10 +125,47 @@ SAFEGUARDING_POINTS = [
 ITEMS_PER_EVENT = 150
 
 
+# The key questions in Somali and Arabic, as an Administrator would add them.
+KEY_QUESTION_TRANSLATIONS = {
+    "respect": {
+        "so": {"text": "Sidee booliska si fiican ugu ixtiraami karaan bulshadan?"},
+        "ar": {"text": "كيف يمكن للشرطة أن تحترم هذا المجتمع بشكل أفضل؟"},
+    },
+    "protect": {
+        "so": {"text": "Sidee booliska si fiican u ilaalin karaan bulshadan?"},
+        "ar": {"text": "كيف يمكن للشرطة أن تحمي هذا المجتمع بشكل أفضل؟"},
+    },
+    "involve": {
+        "so": {"text": "Sidee booliska si fiican ugu lug yeelan karaan bulshadan?"},
+        "ar": {"text": "كيف يمكن للشرطة أن تُشرك هذا المجتمع بشكل أفضل؟"},
+    },
+    "represent": {
+        "so": {"text": "Sidee booliska si fiican ugu matali karaan bulshadan?"},
+        "ar": {"text": "كيف يمكن للشرطة أن تمثّل هذا المجتمع بشكل أفضل؟"},
+    },
+}
+
+# Points people wrote in their own language, stored as written.
+POINTS_IN_OTHER_LANGUAGES = [
+    "Booliska waxay u baahan yihiin inay dhegaystaan bulshada Soomaaliyeed oo ay ixtiraamaan.",
+    "Hooyaday ma taqaan Ingiriisi, waxaan u baahanahay turjumaan marka aan dambi soo sheegno.",
+    "نحتاج إلى مترجمين عند الإبلاغ عن الجرائم لأن والدتي لا تتكلم الإنجليزية.",
+    "میری والدہ انگریزی نہیں بول سکتیں، ہمیں ترجمان کی ضرورت ہے۔",
+]
+
+
 def _link_programme_questions(programme) -> list[KeyQuestion]:
     questions = list(
         KeyQuestion.objects.filter(workstream__isnull=False).order_by("workstream__position")
     )
+    for question in questions:
+        translations = KEY_QUESTION_TRANSLATIONS.get(question.workstream.slug)
+        if translations and not question.translations:
+            content_translations_save(
+                obj=question,
+                translations=translations,
+                languages=[LANGUAGES_BY_CODE[code] for code in translations],
+            )
     for position, question in enumerate(questions, start=1):
         ProgrammeKeyQuestion.objects.get_or_create(
             programme=programme, key_question=question, defaults={"position": position}
@@ -235,6 +274,18 @@ def _seed_event_feedback(event, questions, topics, coordinator, randomness) -> N
     for chosen, items in tagged_with.items():
         if chosen:
             feedback_tag(items=items, topics=chosen)
+    if event.focus_community and event.focus_community.name in (
+        "Somali communities",
+        "South Asian Muslim communities",
+    ):
+        for text in POINTS_IN_OTHER_LANGUAGES:
+            feedback_record(
+                text=text,
+                source=FeedbackItem.Source.PAPER_FORM,
+                event=event,
+                received_hour=event_hour + timedelta(days=1),
+                alert_duty_officer=False,
+            )
 
 
 # The focus group ----------------------------------------------------------------------

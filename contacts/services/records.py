@@ -112,6 +112,7 @@ def attendee_export(*, attendee: Attendee) -> dict:
         "ethnic_group": attendee.get_ethnicity_display() if attendee.ethnicity else "",
         "age": attendee.get_age_band_display() if attendee.age_band else "",
         "postcode_area": attendee.postcode_district,
+        "language_for_emails": attendee.language,
         "how_we_got_your_details": attendee.get_source_display(),
         "added": attendee.created_at.isoformat(),
         "last_activity": attendee.last_activity_at.isoformat(),

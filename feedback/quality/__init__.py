@@ -145,3 +145,54 @@ def safeguarding_figures(examples=None, phrases=None, *, built_in=True) -> Safeg
         missed=tuple(missed),
         flagged_ordinary=tuple(flagged_ordinary),
     )
+
+
+LANGUAGE_PRECISION_TARGET = 0.95
+LANGUAGE_RECALL_TARGET = 0.90
+
+
+@dataclass(frozen=True)
+class LanguageFigures:
+    """languages.jsonl: {"text": ..., "language": code or ""}, with the texts of
+    safeguarding.jsonl, which are labelled with their language too; "" where no one could
+    tell (a word or two, an emoji). A wrong language sends a Coordinator to the wrong
+    translator, so precision matters more than recall: "not known" is the safe answer."""
+
+    precision: float
+    recall: float
+    by_language: dict  # code -> (precision, recall, examples)
+    wrong: tuple  # (text, expected, detected)
+
+
+def language_figures() -> LanguageFigures:
+    from feedback.text.language import detect_language
+
+    # The safeguarding set says the language of each of its texts too.
+    examples = load_set("languages.jsonl") + [
+        {"text": example["text"], "language": example["language"]}
+        for example in load_set("safeguarding.jsonl")
+    ]
+    results = [(example, detect_language(example["text"])) for example in examples]
+    said = [(example["language"], got) for example, got in results if got]
+    labelled = [(example["language"], got) for example, got in results if example["language"]]
+    by_language = {}
+    for code in sorted({example["language"] for example in examples if example["language"]}):
+        detected = [expected for expected, got in said if got == code]
+        actual = [got for expected, got in labelled if expected == code]
+        by_language[code] = (
+            sum(1 for expected in detected if expected == code) / len(detected)
+            if detected
+            else 1.0,
+            sum(1 for got in actual if got == code) / len(actual),
+            len(actual),
+        )
+    return LanguageFigures(
+        precision=sum(1 for expected, got in said if expected == got) / len(said),
+        recall=sum(1 for expected, got in labelled if expected == got) / len(labelled),
+        by_language=by_language,
+        wrong=tuple(
+            (example["text"], example["language"], got)
+            for example, got in results
+            if got != example["language"]
+        ),
+    )

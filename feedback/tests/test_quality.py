@@ -1,4 +1,4 @@
-"""Name redaction and the safeguarding flag measured on the labelled sets in
+"""Name redaction, the safeguarding flag and the language of feedback measured on the labelled sets in
 feedback/quality/: the tests fail when a figure drops below its target."""
 
 import pytest
@@ -6,10 +6,13 @@ import pytest
 from feedback.models import SafeguardingTerm
 from feedback.quality import (
     FALSE_FLAGS_TARGET,
+    LANGUAGE_PRECISION_TARGET,
+    LANGUAGE_RECALL_TARGET,
     NAMES_PRECISION_TARGET,
     NAMES_RECALL_TARGET,
     SAFEGUARDING_RECALL_TARGET,
     expected_name_spans,
+    language_figures,
     load_set,
     names_figures,
     safeguarding_figures,
@@ -90,3 +93,14 @@ def test_false_flags_are_the_share_of_ordinary_feedback_flagged():
     assert figures.recall == 0.5
     assert figures.false_flags == 0.5
     assert figures.precision == 0.5
+
+
+def test_the_language_of_feedback_is_told_with_the_precision_and_recall_we_promise():
+    figures = language_figures()
+    assert figures.precision >= LANGUAGE_PRECISION_TARGET, _listed(figures.wrong)
+    assert figures.recall >= LANGUAGE_RECALL_TARGET, _listed(figures.wrong)
+    # Every language offered to the public is in the set, with several examples.
+    assert {"en", "cy", "pl", "ur", "pa", "gu", "bn", "ar", "so", "ro", "ti"} <= set(
+        figures.by_language
+    )
+    assert all(count >= 5 for _precision, _recall, count in figures.by_language.values())

@@ -16,6 +16,7 @@ from engagement.languages import LANGUAGES_BY_CODE
 # Fewer letters than this and any detector is guessing.
 MIN_LETTERS = 12
 MIN_PROBABILITY = 0.85
+MIN_SCRIPT_LETTERS = 4
 
 SCRIPT_LANGUAGES = {
     "GURMUKHI": "pa",
@@ -47,19 +48,26 @@ def _probabilities(text: str):
 def detect_language(text: str) -> str:
     """The language's code ("so", "ar", "en", …), or "" when it cannot be told."""
     letters = _letters(text)
-    if len(letters) < MIN_LETTERS:
+    if not letters:
         return ""
     scripts: dict[str, int] = {}
     for character in letters:
         script = _script(character)
         scripts[script] = scripts.get(script, 0) + 1
     main_script, count = max(scripts.items(), key=lambda item: item[1])
-    if main_script in SCRIPT_LANGUAGES and count >= len(letters) / 2:
+    # A script only one offered language uses is certain even in a few words.
+    if (
+        main_script in SCRIPT_LANGUAGES
+        and count >= len(letters) / 2
+        and count >= MIN_SCRIPT_LETTERS
+    ):
         return SCRIPT_LANGUAGES[main_script]
+    if len(letters) < MIN_LETTERS:
+        return ""
     from langdetect.lang_detect_exception import LangDetectException
 
     try:
-        candidates = _probabilities(text)
+        candidates = _probabilities(text.lower())
     except LangDetectException:
         return ""
     if not candidates or candidates[0].prob < MIN_PROBABILITY:
