@@ -161,6 +161,7 @@ class CatalogueStatus:
     language: Language
     enabled: bool
     translated: int
+    total: int
     machine_assisted: bool
 
 
@@ -177,15 +178,18 @@ def language_catalogue_status() -> list[CatalogueStatus]:
         if language.code == DEFAULT_LANGUAGE:
             continue
         folder = Path(settings.LOCALE_PATHS[0]) / language.code.replace("-", "_") / "LC_MESSAGES"
-        translated, machine_assisted = 0, False
+        translated, total, machine_assisted = 0, 0, False
         if (folder / "django.mo").exists():
             with (folder / "django.mo").open("rb") as handle:
-                translated = len(gettext.GNUTranslations(handle)._catalog) - 1
+                catalog = gettext.GNUTranslations(handle)._catalog
+            # A plural string has one entry per form; the header is the empty one.
+            translated = len({key if isinstance(key, str) else key[0] for key in catalog} - {""})
         if (folder / "django.po").exists():
-            with (folder / "django.po").open(encoding="utf-8") as handle:
-                machine_assisted = "MACHINE-ASSISTED" in handle.read(2000)
+            text = (folder / "django.po").read_text(encoding="utf-8")
+            machine_assisted = "MACHINE-ASSISTED" in text[:2000]
+            total = text.count("\nmsgid ") - 1
         statuses.append(
-            CatalogueStatus(language, language.code in enabled, translated, machine_assisted)
+            CatalogueStatus(language, language.code in enabled, translated, total, machine_assisted)
         )
     return statuses
 

@@ -46,6 +46,12 @@ class ShownText:
         )
 
     @property
+    def html(self):
+        """The inline form for templates that cannot call __html__, such as a
+        blocktranslate's `with`, which would otherwise show the bare text."""
+        return self.__html__()
+
+    @property
     def lang_attributes(self) -> str:
         """For a block of text the template lays out itself (a description)."""
         if not self.fallback:

@@ -184,6 +184,7 @@ def seed_events(programme: Programme, venues: list[Venue]) -> None:
     today = timezone.localdate()
     first_day = today - timedelta(weeks=36)
 
+    in_other_languages = []
     for number in range(26):
         day = first_day + timedelta(weeks=2 * number)
         community = communities[number % len(communities)]
@@ -220,13 +221,7 @@ def seed_events(programme: Programme, venues: list[Venue]) -> None:
             by=coordinator,
         )
         if community.name in EVENT_LANGUAGES:
-            languages, translations = EVENT_LANGUAGES[community.name]
-            Event.objects.filter(pk=event.pk).update(offered_languages=languages)
-            content_translations_save(
-                obj=event,
-                translations=translations,
-                languages=[LANGUAGES_BY_CODE[code] for code in translations],
-            )
+            in_other_languages.append((event, *EVENT_LANGUAGES[community.name]))
         if ends_at >= timezone.now():
             continue
         if number == 5:
@@ -252,6 +247,14 @@ def seed_events(programme: Programme, venues: list[Venue]) -> None:
             learning=learning,
             follow_ups=follow_ups,
             who_took_part=who,
+        )
+    # After the events are marked held, which saves them whole.
+    for event, languages, translations in in_other_languages:
+        Event.objects.filter(pk=event.pk).update(offered_languages=languages)
+        content_translations_save(
+            obj=event,
+            translations=translations,
+            languages=[LANGUAGES_BY_CODE[code] for code in translations],
         )
 
 

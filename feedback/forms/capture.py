@@ -101,7 +101,7 @@ class FeedbackForm(forms.Form):
             self.initial["form_nonce"] = secrets.token_urlsafe(24)
         for question in self.key_questions:
             self.fields[f"answer_{question.pk}"] = answer_field(
-                shown_text(question, "text"), shown_text(question, "hint")
+                shown_text(question, "text").html, shown_text(question, "hint").html
             )
         # A form with no key questions, such as a visitor's about a lay observation,
         # asks its one question in the last box instead.
