@@ -24,3 +24,22 @@ def check_safeguarding_email(app_configs, **kwargs):
             id="community_voice.E001",
         )
     ]
+
+
+@register(Tags.translation)
+def check_compiled_catalogues(app_configs, **kwargs):
+    """A language offered without its compiled catalogue would serve English pages under
+    its name, to someone who chose it because they read English less well."""
+    from engagement.languages import has_catalogue
+
+    return [
+        Error(
+            f"The language {code} has no compiled catalogue (locale/{code}/LC_MESSAGES/"
+            "django.mo), so its pages would be in English.",
+            hint="Run `make compilemessages`, or remove the language from "
+            "engagement/language_table.py.",
+            id="community_voice.E020",
+        )
+        for code, _name in settings.LANGUAGES
+        if code != settings.LANGUAGE_CODE and not has_catalogue(code)
+    ]

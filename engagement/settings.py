@@ -505,6 +505,11 @@ FEEDBACK_MAX_CHARACTERS = envint("FEEDBACK_MAX_CHARACTERS", "3000")
 # hall full of people; a script sending thousands is still stopped.
 FEEDBACK_RATE_LIMIT = envint("FEEDBACK_RATE_LIMIT", "30")
 FEEDBACK_RATE_WINDOW_MINUTES = envint("FEEDBACK_RATE_WINDOW_MINUTES", "10")
+# A phone in a live session: points, supports and poll answers in all, and tries at a
+# join code, per client address in FEEDBACK_RATE_WINDOW_MINUTES. A whole room shares
+# the venue's Wi-Fi address, so these are per room more than per phone.
+LIVE_RATE_LIMIT = envint("LIVE_RATE_LIMIT", "600")
+LIVE_JOIN_RATE_LIMIT = envint("LIVE_JOIN_RATE_LIMIT", "300")
 
 # The confidence survey and the "about you" cards: how many one client may send in a
 # window (counted in the cache only), the areas people choose from, and the size above

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from feedback.views import capture as views
+from feedback.views import live
 
 urlpatterns = [
     path("give-feedback/", views.give_feedback, name="give-feedback"),
@@ -11,4 +12,10 @@ urlpatterns = [
         views.give_feedback,
         name="give-feedback-lay-observation",
     ),
+    path("live/", live.live_join, name="live-join"),
+    path("live/<str:code>/", live.live_phone, name="live-phone"),
+    path("live/<str:code>/send/", live.live_send, name="live-send"),
+    path("live/<str:code>/state/", live.live_phone_state, name="live-phone-state"),
+    path("live/<str:code>/support/<int:point_pk>/", live.live_support, name="live-support"),
+    path("live/<str:code>/answer/<int:poll_pk>/", live.live_answer, name="live-answer"),
 ]

@@ -527,3 +527,73 @@ def sense_check_sections(*, request) -> list:
         section.answer = current.get(section.pk)
         section.earlier_answers = earlier.get(section.pk, [])
     return sections
+
+
+@dataclass(frozen=True)
+class TrustFigure:
+    """The room's answers to the standard trust question at one point of a session:
+    how many answered, and the mean on the 1 to 5 scale and the share answering 4 or
+    5, both hidden when fewer than the threshold answered."""
+
+    answered: int
+    mean: float | None
+    share_trusting: int | None
+
+
+@dataclass(frozen=True)
+class TrustRow:
+    event: Event
+    before: TrustFigure
+    after: TrustFigure
+
+
+def _trust_figure(counts: dict[int, int], threshold: int) -> TrustFigure:
+    answered = sum(counts.values())
+    if answered < threshold:
+        return TrustFigure(answered, None, None)
+    # Answers are stored as 0 to 4 for "1" to "5".
+    mean = sum((value + 1) * count for value, count in counts.items()) / answered
+    trusting = sum(count for value, count in counts.items() if value >= 3)
+    return TrustFigure(answered, round(mean, 1), round(100 * trusting / answered))
+
+
+def trust_before_and_after(*, limit: int = 12) -> tuple[list[TrustRow], TrustRow | None]:
+    """For the latest events whose live session asked the standard trust question at
+    the start and the end: the answers before and after, per event and in all. Two
+    queries however many events and answers."""
+    from feedback.models import LivePoll, LivePollAnswer
+
+    threshold = settings.SUPPRESSION_THRESHOLD
+    rows = (
+        LivePollAnswer.objects.filter(
+            poll__purpose__in=[LivePoll.Purpose.TRUST_BEFORE, LivePoll.Purpose.TRUST_AFTER]
+        )
+        .values("poll__session__event", "poll__purpose", "value")
+        .annotate(count=Count("pk"))
+    )
+    by_event: dict[int, dict[str, dict[int, int]]] = {}
+    totals: dict[str, dict[int, int]] = {"trust_before": {}, "trust_after": {}}
+    for row in rows:
+        counts = by_event.setdefault(row["poll__session__event"], {}).setdefault(
+            row["poll__purpose"], {}
+        )
+        counts[row["value"]] = counts.get(row["value"], 0) + row["count"]
+        total = totals[row["poll__purpose"]]
+        total[row["value"]] = total.get(row["value"], 0) + row["count"]
+    events = Event.objects.filter(pk__in=by_event).order_by("-starts_at")[:limit]
+    result = [
+        TrustRow(
+            event,
+            _trust_figure(by_event[event.pk].get("trust_before", {}), threshold),
+            _trust_figure(by_event[event.pk].get("trust_after", {}), threshold),
+        )
+        for event in events
+    ]
+    overall = None
+    if by_event:
+        overall = TrustRow(
+            None,
+            _trust_figure(totals["trust_before"], threshold),
+            _trust_figure(totals["trust_after"], threshold),
+        )
+    return result, overall

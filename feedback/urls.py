@@ -1,12 +1,27 @@
 from django.urls import path
 
 from feedback.views import capture as views
-from feedback.views import findings, focus_group
+from feedback.views import findings, focus_group, live
 
 app_name = "feedback"
 
 urlpatterns = [
     path("staff/feedback/", views.inbox, name="inbox"),
+    path("staff/events/<int:pk>/live/open/", live.live_open, name="live-open"),
+    path("staff/live/<int:pk>/", live.live_moderate, name="live-moderate"),
+    path("staff/live/<int:pk>/screen/", live.live_screen, name="live-screen"),
+    path("staff/live/<int:pk>/screen/state/", live.live_screen_state, name="live-screen-state"),
+    path("staff/live/<int:pk>/points/<int:point_pk>/", live.live_point_action, name="live-point"),
+    path("staff/live/<int:pk>/question/", live.live_question, name="live-question"),
+    path("staff/live/<int:pk>/polls/new/", live.live_poll_new, name="live-poll-new"),
+    path("staff/live/<int:pk>/polls/<int:poll_pk>/", live.live_poll_action, name="live-poll"),
+    path("staff/live/<int:pk>/tables/", live.live_tables, name="live-tables"),
+    path(
+        "staff/live/<int:pk>/tables/<int:number>/notes/",
+        live.live_table_notes,
+        name="live-table-notes",
+    ),
+    path("staff/live/<int:pk>/close/", live.live_close, name="live-close"),
     path("staff/feedback/tag/", views.bulk_tag, name="bulk-tag"),
     path("staff/feedback/analysis/", views.analysis_view, name="analysis"),
     path("staff/feedback/<int:pk>/", views.item_detail, name="item"),

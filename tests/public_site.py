@@ -30,6 +30,12 @@ from engagement.tests.factories import AuthenticatorFactory, UserFactory
 from evaluation.tests.factories import WaveFactory
 from events.tests.factories import EventFactory
 from feedback.services import focus_group_invite
+from feedback.services.live import (
+    live_point_moderate,
+    live_point_send,
+    live_poll_open,
+    live_session_open,
+)
 
 # The public URLs, from the URL conf ------------------------------------------------
 
@@ -246,7 +252,18 @@ def build_public_site(client: Client) -> PublicSite:
     client.post(
         "/keep-in-touch/", {"name": "Ada Obi", "email": "ada@example.org", "wants_updates": "on"}
     )
+    # A live session in the room at the past event, with a point on the screen and
+    # the trust question open, so its phone page has every form.
+    live_session = live_session_open(
+        event=past_event, by=UserFactory(username="live-coordinator", roles=[Role.COORDINATOR])
+    )
+    live_point_moderate(
+        point=live_point_send(session=live_session, text="More officers on foot"), approve=True
+    )
+    live_poll_open(poll=live_session.polls.first())
     links = [
+        f"/live/{live_session.code}/",
+        "/live/",
         past_event.get_absolute_url(),
         upcoming_event.get_absolute_url(),
         public_action.get_public_url(),

@@ -16,6 +16,7 @@ from tests.test_permissions import (
     METHODS,
     actions_for_the_owner_user,
     findings_sent_to_the_panel_user,
+    live_session_objects,
 )
 
 # The first role in this order that may open a page is the one that opens it.
@@ -40,9 +41,10 @@ def pages_by_role(objects):
     pages = {}
     for url_name, (methods, arguments, allowed_roles) in ACCESS.items():
         # The admin is Django's own; an export, a slide deck or a table is a download, and
-        # an import's progress is JSON for the page that shows it, not a page.
+        # an import's progress and a live session's state are JSON for the page that
+        # shows them, not pages.
         is_page = "get" in METHODS[methods] and not url_name.endswith(
-            ("export", "pptx", "tables", "progress")
+            ("export", "pptx", "tables", "progress", "state")
         )
         if not is_page or url_name.startswith("admin:"):
             continue
@@ -70,6 +72,7 @@ def test_every_page_passes_axe_and_fits_a_small_phone(
         "wave": WaveFactory(name="2026"),
         "survey_import": SurveyImportFactory(),
         "opportunity": OpportunityFactory(),
+        **live_session_objects(event),
     }
     # The panel role's account is made first, so that findings can be sent to it, and
     # the Action owner role's, so that it can belong to the actions' department.

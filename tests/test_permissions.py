@@ -34,6 +34,10 @@ from feedback.tests.factories import (
     FindingsSectionFactory,
     FocusGroupMeetingFactory,
     FocusGroupMemberFactory,
+    LivePointFactory,
+    LivePollFactory,
+    LiveSessionFactory,
+    LiveTableFactory,
     SenseCheckRequestFactory,
 )
 from tests.public_site import PUBLIC_EXCEPTIONS
@@ -70,6 +74,33 @@ def the_event(objects):
 
 def the_event_to_translate(objects):
     return {"kind": "event", "pk": objects["event"].pk}
+
+
+def the_live_session(objects):
+    return {"pk": objects["live_session"].pk}
+
+
+def the_live_point(objects):
+    return {"pk": objects["live_session"].pk, "point_pk": objects["live_point"].pk}
+
+
+def the_live_poll(objects):
+    return {"pk": objects["live_session"].pk, "poll_pk": objects["live_poll"].pk}
+
+
+def the_live_table(objects):
+    return {"pk": objects["live_session"].pk, "number": objects["live_table"].number}
+
+
+def live_session_objects(event) -> dict:
+    """An open live session at the event, with a point waiting, a poll and a table."""
+    session = LiveSessionFactory(event=event)
+    return {
+        "live_session": session,
+        "live_point": LivePointFactory(session=session, status="pending"),
+        "live_poll": LivePollFactory(session=session),
+        "live_table": LiveTableFactory(session=session, number=1),
+    }
 
 
 def the_venue(objects):
@@ -184,6 +215,17 @@ ACCESS = {
     "staff-user-unlock": ("post", no_arguments, ADMINISTRATORS),
     "staff-user-reset-two-factor": ("get+post", the_staff_account, ADMINISTRATORS),
     "feedback:inbox": ("get", no_arguments, EVENT_READERS),
+    "feedback:live-open": ("post", the_event, COORDINATORS),
+    "feedback:live-moderate": ("get", the_live_session, COORDINATORS),
+    "feedback:live-screen": ("get", the_live_session, COORDINATORS),
+    "feedback:live-screen-state": ("get", the_live_session, COORDINATORS),
+    "feedback:live-point": ("post", the_live_point, COORDINATORS),
+    "feedback:live-question": ("post", the_live_session, COORDINATORS),
+    "feedback:live-poll-new": ("post", the_live_session, COORDINATORS),
+    "feedback:live-poll": ("post", the_live_poll, COORDINATORS),
+    "feedback:live-tables": ("post", the_live_session, COORDINATORS),
+    "feedback:live-table-notes": ("get+post", the_live_table, COORDINATORS),
+    "feedback:live-close": ("get+post", the_live_session, COORDINATORS),
     "feedback:bulk-tag": ("post", no_arguments, COORDINATORS),
     "feedback:analysis": ("get", no_arguments, EVENT_READERS),
     "feedback:item": ("get", the_feedback_item, EVENT_READERS),
@@ -331,6 +373,7 @@ def objects(django_db_setup, django_db_blocker):
             "wave": WaveFactory(name="2026"),
             "survey_import": SurveyImportFactory(),
             "opportunity": OpportunityFactory(),
+            **live_session_objects(event),
         }
         transaction.set_rollback(True)
 

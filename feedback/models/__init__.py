@@ -39,3 +39,13 @@ from feedback.models.focus_group import (  # noqa: F401
     FocusGroupMemberQuerySet,
     MeetingReply,
 )
+from feedback.models.live import (  # noqa: F401, E402
+    JOIN_CODE_ALPHABET,
+    LivePoint,
+    LivePointQuerySet,
+    LivePoll,
+    LivePollAnswer,
+    LiveSession,
+    LiveSessionQuerySet,
+    LiveTable,
+)

@@ -321,6 +321,7 @@ class FeedbackItem(models.Model):
         FOCUS_GROUP = "focus_group", _("Focus group")
         EMAIL_OR_LETTER = "email_or_letter", _("Email or letter")
         SURVEY_COMMENT = "survey_comment", _("Survey comment")
+        LIVE_SESSION = "live_session", _("Live session at an event")
 
     class Status(models.TextChoices):
         NEW = "new", _("New")

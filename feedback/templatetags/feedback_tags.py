@@ -3,6 +3,7 @@ the staff home. Those apps show them through these tags, so they never need to k
 about feedback models."""
 
 from django import template
+from django.conf import settings
 
 from engagement.roles import Capability, can
 from feedback.models import FocusGroupMember
@@ -11,6 +12,7 @@ from feedback.selectors import (
     event_findings,
     events_with_findings_overdue,
     shared_findings_for_event,
+    trust_before_and_after,
 )
 
 register = template.Library()
@@ -80,3 +82,16 @@ def overdue_findings(context):
 def shared_findings(event):
     """Agreed findings about the event, once shared, on its public page."""
     return {"findings_list": shared_findings_for_event(event=event)}
+
+
+@register.inclusion_tag("feedback/includes/trust_before_after.html")
+def trust_before_after_table(heading_level: int = 2):
+    """Trust in the police at the start and the end of each live session, with small
+    numbers suppressed: for the Leaders' dashboard and the evaluation report."""
+    rows, overall = trust_before_and_after()
+    return {
+        "rows": rows,
+        "overall": overall,
+        "heading_level": heading_level,
+        "threshold": settings.SUPPRESSION_THRESHOLD,
+    }

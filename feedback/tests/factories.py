@@ -22,6 +22,11 @@ from feedback.models import (
     FocusGroupMeeting,
     FocusGroupMember,
     KeyQuestion,
+    LivePoint,
+    LivePoll,
+    LivePollAnswer,
+    LiveSession,
+    LiveTable,
     MeetingReply,
     PendingSubmission,
     ProgrammeKeyQuestion,
@@ -324,3 +329,45 @@ class FindingsChangeFactory(factory.django.DjangoModelFactory):
     findings = factory.SubFactory(FindingsFactory)
     kind = FindingsChange.Kind.DRAFTED
     by = factory.SelfAttribute("findings.created_by")
+
+
+class LiveSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LiveSession
+
+    event = factory.SubFactory(EventFactory)
+
+
+class LiveTableFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LiveTable
+
+    session = factory.SubFactory(LiveSessionFactory)
+    number = factory.Sequence(lambda n: n + 1)
+
+
+class LivePointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LivePoint
+
+    session = factory.SubFactory(LiveSessionFactory)
+    text = factory.Sequence(lambda n: f"Point number {n} about patrols")
+    status = LivePoint.Status.APPROVED
+
+
+class LivePollFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LivePoll
+
+    session = factory.SubFactory(LiveSessionFactory)
+    question = "Which night suits you for the next meeting?"
+    kind = LivePoll.Kind.CHOICE
+    options = ["Tuesday", "Thursday"]
+
+
+class LivePollAnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LivePollAnswer
+
+    poll = factory.SubFactory(LivePollFactory)
+    value = 0

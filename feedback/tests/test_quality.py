@@ -1,5 +1,5 @@
-"""Name redaction, the safeguarding flag and the language of feedback measured on the labelled sets in
-feedback/quality/: the tests fail when a figure drops below its target."""
+"""Name redaction, the safeguarding flag and the language of feedback measured on the
+labelled sets in feedback/quality/: the tests fail when a figure drops below its target."""
 
 import pytest
 
