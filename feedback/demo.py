@@ -27,6 +27,7 @@ from feedback.models import (
     FocusGroupMeeting,
     FocusGroupMember,
     KeyQuestion,
+    LivePoll,
     ProgrammeKeyQuestion,
     SectionAnswer,
     Submission,
@@ -55,6 +56,19 @@ from feedback.services import (
     focus_group_member_start,
     focus_group_record_facilitators,
     sense_check_answer,
+)
+from feedback.services.live import (
+    live_point_merge,
+    live_point_moderate,
+    live_point_send,
+    live_point_support,
+    live_poll_answer,
+    live_poll_create,
+    live_poll_open,
+    live_session_close,
+    live_session_open,
+    live_tables_split,
+    live_tables_together,
 )
 from feedback.text import suggest_topics
 
@@ -215,6 +229,7 @@ def seed(*, password: str) -> None:
     for event in programme.events.filter(status=Event.Status.HELD).order_by("starts_at"):
         _seed_event_feedback(event, questions, topics, coordinator, randomness)
     seed_findings(programme, randomness=random.Random(35))
+    seed_live_sessions(programme, coordinator, randomness=random.Random(17))
 
 
 def _seed_event_feedback(event, questions, topics, coordinator, randomness) -> None:
@@ -590,3 +605,64 @@ def seed_volume(*, scale: int = 1) -> dict:
         TopicLink(feedbackitem_id=item.pk, topic_id=randomness.choice(topics).pk) for item in items
     )
     return {"feedback_items": len(items)}
+
+
+# The live session ---------------------------------------------------------------------
+
+LIVE_POINTS = [
+    ("point", "Officers should explain why they stop someone before searching them."),
+    ("question", "How many complaints about stop and search were upheld last year?"),
+    ("point", "We never see the same officer twice, so nobody knows us."),
+    ("point", "More officers walking the estate, not just driving through."),
+    ("question", "Can young people meet the new inspector at the youth club?"),
+    ("point", "Please have interpreters at the front counter."),
+    ("point", "Officers on foot on the estate would help a lot."),
+    ("point", "Buy my stuff at www.example.com cheap"),
+    ("point", "My neighbour's son is being made to carry drugs and he is scared."),
+]
+LIVE_TABLE_NOTES = [
+    "Table wants a regular surgery at the mosque after Friday prayers.",
+    "Young people said they would report more if they could do it online.",
+    "Elders asked for letters in Somali about what happens after a complaint.",
+]
+
+
+def seed_live_sessions(programme, coordinator, *, randomness: random.Random) -> None:
+    """A past live session at the latest held event: points from phones, moderated,
+    supported and merged, a flagged one kept off the screen, the trust question at the
+    start and the end, a question of the day, and three tables that came back
+    together. Closing it put everything in the event's inbox."""
+    event = programme.events.filter(status=Event.Status.HELD).order_by("-starts_at").first()
+    if event is None or event.live_sessions.exists():
+        return
+    session = live_session_open(event=event, by=coordinator)
+    before = session.polls.get(purpose=LivePoll.Purpose.TRUST_BEFORE)
+    live_poll_open(poll=before)
+    for value in randomness.choices(range(5), weights=[4, 7, 8, 5, 2], k=26):
+        live_poll_answer(poll=before, value=value)
+    points = [live_point_send(session=session, text=text, kind=kind) for kind, text in LIVE_POINTS]
+    for point in points[:7]:
+        live_point_moderate(point=point, approve=True)
+    live_point_merge(point=points[6], into=points[3])
+    live_point_moderate(point=points[7], approve=False)
+    for point, supports in zip(points[:6], (14, 9, 11, 17, 6, 8), strict=True):
+        for _ in range(supports):
+            live_point_support(point=point)
+    night = live_poll_create(
+        session=session,
+        question="Which evening suits you best for the next meeting?",
+        kind=LivePoll.Kind.CHOICE,
+        options=["Tuesday", "Wednesday", "Thursday"],
+    )
+    live_poll_open(poll=night)
+    for value in randomness.choices(range(3), weights=[3, 5, 8], k=21):
+        live_poll_answer(poll=night, value=value)
+    live_tables_split(session=session, count=3)
+    for table, note in zip(session.tables.all(), LIVE_TABLE_NOTES, strict=True):
+        live_point_send(session=session, text=note, table=table, recorded_by=coordinator)
+    live_tables_together(session=session)
+    after = session.polls.get(purpose=LivePoll.Purpose.TRUST_AFTER)
+    live_poll_open(poll=after)
+    for value in randomness.choices(range(5), weights=[2, 4, 8, 8, 3], k=24):
+        live_poll_answer(poll=after, value=value)
+    live_session_close(session=session, by=coordinator)
