@@ -663,6 +663,6 @@ def seed_live_sessions(programme, coordinator, *, randomness: random.Random) -> 
     live_tables_together(session=session)
     after = session.polls.get(purpose=LivePoll.Purpose.TRUST_AFTER)
     live_poll_open(poll=after)
-    for value in randomness.choices(range(5), weights=[2, 4, 8, 8, 3], k=24):
+    for value in randomness.choices(range(5), weights=[1, 3, 6, 9, 5], k=24):
         live_poll_answer(poll=after, value=value)
     live_session_close(session=session, by=coordinator)
