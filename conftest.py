@@ -81,6 +81,20 @@ def _clean_cache():
     empty_the_cache()
 
 
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request to /so/… leaves Somali active in the thread, and each process
+    remembers which languages are on: neither may leak into the next test."""
+    from django.utils import translation
+
+    from engagement.languages import forget_enabled_languages
+
+    forget_enabled_languages()
+    yield
+    translation.deactivate()
+    forget_enabled_languages()
+
+
 # The real hasher is slow on purpose; tests do not need that protection.
 FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
