@@ -117,6 +117,20 @@ PUBLIC_PYTHON_MODULES = (
 )
 
 _TEMPLATE_REFERENCE = re.compile(r"{%\s*(?:extends|include)\s+[\"']([^\"']+)[\"']")
+_TAG_USE = re.compile(r"{%\s*(\w+)")
+_INCLUSION_TAG = re.compile(
+    r"@register\.inclusion_tag\(\s*[\"']([^\"']+)[\"'][^)]*\)\s*\ndef (\w+)"
+)
+
+
+def _inclusion_tags() -> dict[str, str]:
+    """Each inclusion tag's name and the template it renders, from every app's
+    templatetags: a public page that uses the tag shows that template's words."""
+    tags = {}
+    for module in Path(settings.BASE_DIR).glob("*/templatetags/*.py"):
+        for template, name in _INCLUSION_TAG.findall(module.read_text(encoding="utf-8")):
+            tags[name] = template
+    return tags
 
 
 def public_email_templates() -> tuple[str, ...]:
@@ -127,8 +141,9 @@ def public_email_templates() -> tuple[str, ...]:
 
 
 def public_templates() -> list[str]:
-    """The public pages and emails and every template they extend or include, in a
-    stable order."""
+    """The public pages and emails and every template they extend or include, or
+    render through an inclusion tag, in a stable order."""
+    inclusion_tags = _inclusion_tags()
     seen: set[str] = set()
     pending = [*PUBLIC_PAGE_TEMPLATES, *public_email_templates()]
     while pending:
@@ -138,6 +153,9 @@ def public_templates() -> list[str]:
         seen.add(name)
         text = (TEMPLATES_DIR / name).read_text(encoding="utf-8")
         pending.extend(_TEMPLATE_REFERENCE.findall(text))
+        pending.extend(
+            inclusion_tags[tag] for tag in _TAG_USE.findall(text) if tag in inclusion_tags
+        )
     return sorted(seen)
 
 
