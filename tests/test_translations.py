@@ -49,9 +49,7 @@ def test_the_public_strings_come_from_the_public_pages_and_emails(messages):
 def test_every_public_string_has_a_translation_in_every_language(catalogue, messages):
     code, po = catalogue
     in_catalogue = {_key(message.id, message.context): message for message in po if message.id}
-    absent = sorted(
-        {_key(m.msgid, m.context) for m in messages} - set(in_catalogue), key=str
-    )
+    absent = sorted({_key(m.msgid, m.context) for m in messages} - set(in_catalogue), key=str)
     assert absent == [], (
         f"{code}: {len(absent)} public string(s) are not in the catalogue; run "
         f"`manage.py update_translations` and translate them: {absent[:5]}"
