@@ -84,15 +84,22 @@ def _clean_cache():
 @pytest.fixture(autouse=True)
 def _english_between_tests():
     """A request to /so/… leaves Somali active in the thread, and each process
-    remembers which languages are on: neither may leak into the next test."""
+    remembers which languages are on: neither may leak into the next test. Every
+    language starts on, as in a new installation, remembered without reading the
+    database, so that a page's query count does not depend on whether it is the
+    first of its test. A test that turns languages off calls forget_enabled_languages()."""
+    import math
+
+    from django.conf import settings as django_settings
     from django.utils import translation
 
-    from engagement.languages import forget_enabled_languages
+    from engagement import languages
 
-    forget_enabled_languages()
+    all_on = tuple(code for code, _name in django_settings.LANGUAGES)
+    languages._process_memo = (math.inf, all_on)
     yield
     translation.deactivate()
-    forget_enabled_languages()
+    languages._process_memo = (math.inf, all_on)
 
 
 # The real hasher is slow on purpose; tests do not need that protection.

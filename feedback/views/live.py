@@ -12,7 +12,9 @@ import json
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.signing import BadSignature
 from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -72,7 +74,8 @@ def _phone_memory(request, session: LiveSession) -> dict:
             _cookie_name(session), salt=COOKIE_SALT, max_age=COOKIE_HOURS * 3600
         )
         memory = json.loads(raw)
-    except (KeyError, ValueError, TypeError):
+    except (KeyError, BadSignature, ValueError, TypeError):
+        # No cookie, an expired or altered one, or one that is not ours: a fresh phone.
         return {"supported": [], "answered": []}
     if not isinstance(memory, dict):
         return {"supported": [], "answered": []}
@@ -299,8 +302,6 @@ def _may_moderate(user, session: LiveSession) -> bool:
 
 
 def _session_to_moderate(request, pk) -> LiveSession:
-    if not request.user.is_authenticated:
-        raise PermissionDenied
     session = get_object_or_404(
         LiveSession.objects.select_related("event", "current_key_question"), pk=pk
     )
@@ -309,19 +310,7 @@ def _session_to_moderate(request, pk) -> LiveSession:
     return session
 
 
-def _login_required_for(view):
-    from django.contrib.auth.views import redirect_to_login
-
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
-
-
+@login_required
 @require_POST
 def live_open(request, pk):
     event = get_event_for(request, pk, capability=Capability.MANAGE_FEEDBACK)
@@ -334,7 +323,7 @@ def _join_url(session: LiveSession) -> str:
 
 
 @never_cache
-@_login_required_for
+@login_required
 @require_GET
 def live_moderate(request, pk):
     session = _session_to_moderate(request, pk)
@@ -375,6 +364,7 @@ def _closed_for_staff(request, session):
     return _back_to_moderation(session)
 
 
+@login_required
 @require_POST
 def live_point_action(request, pk, point_pk):
     session = _session_to_moderate(request, pk)
@@ -402,6 +392,7 @@ def live_point_action(request, pk, point_pk):
     return _back_to_moderation(session)
 
 
+@login_required
 @require_POST
 def live_question(request, pk):
     session = _session_to_moderate(request, pk)
@@ -418,6 +409,7 @@ def live_question(request, pk):
     return _back_to_moderation(session)
 
 
+@login_required
 @require_POST
 def live_poll_new(request, pk):
     session = _session_to_moderate(request, pk)
@@ -439,6 +431,7 @@ def live_poll_new(request, pk):
     return _back_to_moderation(session)
 
 
+@login_required
 @require_POST
 def live_poll_action(request, pk, poll_pk):
     session = _session_to_moderate(request, pk)
@@ -453,6 +446,7 @@ def live_poll_action(request, pk, poll_pk):
     return _back_to_moderation(session)
 
 
+@login_required
 @require_POST
 def live_tables(request, pk):
     session = _session_to_moderate(request, pk)
@@ -471,7 +465,7 @@ def live_tables(request, pk):
 
 
 @never_cache
-@_login_required_for
+@login_required
 @require_http_methods(["GET", "POST"])
 def live_close(request, pk):
     session = _session_to_moderate(request, pk)
@@ -494,7 +488,7 @@ def live_close(request, pk):
 
 
 @never_cache
-@_login_required_for
+@login_required
 @require_GET
 def live_screen(request, pk):
     session = _session_to_moderate(request, pk)
@@ -515,6 +509,7 @@ def live_screen(request, pk):
     )
 
 
+@login_required
 @require_GET
 def live_screen_state(request, pk):
     session = _session_to_moderate(request, pk)
@@ -522,7 +517,7 @@ def live_screen_state(request, pk):
 
 
 @never_cache
-@_login_required_for
+@login_required
 @require_http_methods(["GET", "POST"])
 def live_table_notes(request, pk, number):
     """A table's notes, typed by its facilitator: approved as written, offline-safe
