@@ -257,12 +257,14 @@ def build_public_site(client: Client) -> PublicSite:
     live_session = live_session_open(
         event=past_event, by=UserFactory(username="live-coordinator", roles=[Role.COORDINATOR])
     )
-    live_point_moderate(
-        point=live_point_send(session=live_session, text="More officers on foot"), approve=True
-    )
-    live_poll_open(poll=live_session.polls.first())
+    live_point = live_point_send(session=live_session, text="More officers on foot")
+    live_point_moderate(point=live_point, approve=True)
+    live_poll = live_session.polls.first()
+    live_poll_open(poll=live_poll)
     links = [
         f"/live/{live_session.code}/",
+        f"/live/{live_session.code}/support/{live_point.pk}/",
+        f"/live/{live_session.code}/answer/{live_poll.pk}/",
         "/live/",
         past_event.get_absolute_url(),
         upcoming_event.get_absolute_url(),

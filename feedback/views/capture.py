@@ -134,7 +134,12 @@ def give_feedback(request, token=None, lay_observation_token=None):
     return render(
         request,
         "feedback/give_feedback.html",
-        {"form": form, "event": event, "lay_observation": lay_observation},
+        {
+            "form": form,
+            "event": event,
+            "lay_observation": lay_observation,
+            "live_session": event.live_sessions.open().first() if event else None,
+        },
     )
 
 

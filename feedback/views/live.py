@@ -241,6 +241,8 @@ def live_answer(request, code, poll_pk):
     if poll.pk in memory["answered"]:
         # Answered already from this phone: once counts.
         answered = True
+    elif poll.status != LivePoll.Status.OPEN:
+        answered = False
     else:
         form = LivePollAnswerForm(request.POST, poll=poll)
         if not form.is_valid():
@@ -265,7 +267,12 @@ def live_answer(request, code, poll_pk):
 
 def _state_response(request, found):
     etag, body = found
-    if request.headers.get("If-None-Match") == etag:
+    # A proxy that compresses the answer may weaken the tag to W/"…": still the same.
+    asked = [
+        tag.strip().removeprefix("W/")
+        for tag in request.headers.get("If-None-Match", "").split(",")
+    ]
+    if etag in asked:
         response = HttpResponseNotModified()
     else:
         response = HttpResponse(body, content_type="application/json")
