@@ -104,10 +104,11 @@ class LiveTable(models.Model):
 
 class LivePointQuerySet(models.QuerySet):
     def on_screen(self):
-        """Approved and never flagged, most supported first."""
-        return self.filter(status=LivePoint.Status.APPROVED, is_flagged=False).order_by(
-            "-supports", "pk"
-        )
+        """What phones sent, approved and never flagged, most supported first. A
+        table's notes are shown with their table when the tables come together."""
+        return self.filter(
+            status=LivePoint.Status.APPROVED, is_flagged=False, recorded_by__isnull=True
+        ).order_by("-supports", "pk")
 
     def awaiting_moderation(self):
         return self.filter(status=LivePoint.Status.PENDING).order_by("pk")

@@ -6,7 +6,7 @@ from django import template
 from django.conf import settings
 
 from engagement.roles import Capability, can
-from feedback.models import FocusGroupMember
+from feedback.models import FocusGroupMember, LivePoint, LiveSession
 from feedback.selectors import event_feedback_summary as summary_of
 from feedback.selectors import (
     event_findings,
@@ -94,4 +94,60 @@ def trust_before_after_table(heading_level: int = 2):
         "overall": overall,
         "heading_level": heading_level,
         "threshold": settings.SUPPRESSION_THRESHOLD,
+    }
+
+
+# The live session ------------------------------------------------------------------------
+
+
+@register.inclusion_tag("feedback/includes/live_session_button.html", takes_context=True)
+def event_live_session_button(context, event):
+    """On the event's page, for those who run feedback: start the room's live session,
+    or go back to moderating the one that is on."""
+    if not can(context["request"].user, Capability.MANAGE_FEEDBACK):
+        return {"hidden": True}
+    session = LiveSession.objects.open().filter(event=event).first()
+    return {
+        "event": event,
+        "session": session,
+        "hidden": session is None and event.is_cancelled,
+    }
+
+
+@register.filter
+def answer_shares(results):
+    """A poll's (answer, count) pairs as (answer, count, percent of everyone who
+    answered), for its bars."""
+    results = list(results)
+    total = sum(count for _label, count in results)
+    return [(label, count, round(100 * count / total) if total else 0) for label, count in results]
+
+
+@register.filter
+def answer_total(results) -> int:
+    return sum(count for _label, count in results)
+
+
+@register.filter
+def screen_poll_results(poll_state):
+    """The screen state's poll as (answer, count, percent) rows. A scale's ends are
+    named, so the room knows which end is which."""
+    labels = list(poll_state["answers"])
+    if poll_state.get("scale") and labels:
+        low, high = poll_state["scale"]
+        labels[0] = f"{labels[0]} – {low}"
+        labels[-1] = f"{labels[-1]} – {high}"
+    return answer_shares(zip(labels, poll_state["results"], strict=False))
+
+
+@register.simple_tag
+def live_session_totals(session):
+    """What closing the session moves into the inbox."""
+    to_inbox = session.points.exclude(status=LivePoint.Status.HIDDEN, is_flagged=False)
+    return {
+        "points": to_inbox.filter(recorded_by__isnull=True).count(),
+        "flagged": to_inbox.filter(is_flagged=True).count(),
+        "notes": to_inbox.filter(recorded_by__isnull=False).count(),
+        "polls": session.polls.filter(answers__isnull=False).distinct().count(),
+        "hidden": session.points.filter(status=LivePoint.Status.HIDDEN, is_flagged=False).count(),
     }

@@ -501,7 +501,7 @@ def live_screen(request, pk):
     session = _session_to_moderate(request, pk)
     join_url = _join_url(session)
     qr_svg = segno.make(join_url, error="m").svg_inline(
-        scale=6, border=2, title=_("QR code to join from a phone")
+        scale=6, border=2, omitsize=True, title=_("QR code to join from a phone")
     )
     return render(
         request,
@@ -545,6 +545,10 @@ def live_table_notes(request, pk, number):
                     recorded_by=request.user,
                 )
             except LiveSessionClosed:
+                if wants_json:
+                    return JsonResponse(
+                        {"errors": {"__all__": [_("The session has closed.")]}}, status=410
+                    )
                 return _closed_for_staff(request, session)
             if wants_json:
                 return JsonResponse(
@@ -552,6 +556,7 @@ def live_table_notes(request, pk, number):
                         "id": point.pk,
                         "client_reference": point.client_reference,
                         "text": point.text,
+                        "flagged": point.is_flagged,
                     },
                     status=201,
                 )
