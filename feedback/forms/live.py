@@ -51,7 +51,8 @@ class LivePointForm(forms.Form):
     )
     kind = forms.ChoiceField(
         label=_("Is it a point or a question?"),
-        choices=LivePoint.Kind.choices,
+        # Worded here, not by the model, so the phone page's catalogue has them.
+        choices=[(LivePoint.Kind.POINT, _("Point")), (LivePoint.Kind.QUESTION, _("Question"))],
         initial=LivePoint.Kind.POINT,
         widget=forms.RadioSelect,
     )
