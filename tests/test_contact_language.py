@@ -20,6 +20,13 @@ from engagement.tests.factories import PublicLanguageFactory
 from events.tests.factories import EventFactory
 from feedback.tests.helpers import DUTY_INBOX, form_data
 
+
+@pytest.fixture
+def ada(db):
+    """A contact who gets email updates."""
+    return AttendeeFactory(name="Ada", email="ada@example.org", subscribed=True)
+
+
 CONFIRM_SUBJECT = "Please confirm your details for Community Voice"
 UPDATES_SUBJECT = "Please confirm you want updates from Community Voice"
 SAFEGUARDING_SUBJECT = "Community Voice: feedback that may need safeguarding action"
