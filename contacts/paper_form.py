@@ -61,7 +61,9 @@ def paper_question(field: forms.BoundField) -> PaperQuestion:
     asked = {"name": field.name, "label": str(field.label), "hint": str(field.help_text)}
     if isinstance(form_field, forms.BooleanField):
         return PaperQuestion(**asked, kind=PaperQuestion.Kind.TICK, groups=[])
-    if isinstance(form_field, forms.ChoiceField):
+    if isinstance(form_field, forms.ChoiceField) and not getattr(
+        form_field, "write_in_on_paper", False
+    ):
         many = isinstance(form_field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField)
         # The empty choice ("Choose one") is how a screen says nothing is chosen yet.
         labels = [label for value, label in form_field.choices if value != ""]
@@ -70,11 +72,16 @@ def paper_question(field: forms.BoundField) -> PaperQuestion:
             kind=PaperQuestion.Kind.TICK_ANY if many else PaperQuestion.Kind.TICK_ONE,
             groups=_grouped(labels),
         )
+    if getattr(form_field, "write_in_on_paper", False):
+        # One line to write on; the screen's hint is for choosing from a list.
+        asked["hint"] = ""
     return PaperQuestion(
         **asked,
         kind=PaperQuestion.Kind.WRITE,
         groups=[],
-        short=bool(form_field.max_length and form_field.max_length <= SHORT_ANSWER_LENGTH),
+        short=bool(
+            getattr(form_field, "max_length", None) and form_field.max_length <= SHORT_ANSWER_LENGTH
+        ),
     )
 
 

@@ -102,6 +102,9 @@ class KeepInTouchForm(OptionalLabelsMixin, forms.Form):
         required=False,
         help_text=_("We will write to you in this language."),
     )
+    # Eleven languages to tick would not fit the printed sheet: on paper it is a line
+    # to write on.
+    email_language.write_in_on_paper = True
     wants_updates = forms.BooleanField(
         label=_("Email me about future events and what the police did about what people said"),
         required=False,

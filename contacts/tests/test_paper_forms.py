@@ -181,6 +181,8 @@ def test_the_printed_form_asks_what_the_entry_screen_types_in_in_the_same_order(
         field = entry_form.fields[question.name]
         if isinstance(field, forms.BooleanField):
             assert question.kind == "tick"
+        elif getattr(field, "write_in_on_paper", False):
+            assert question.kind == "write"
         elif isinstance(field, forms.ChoiceField):
             labels = [str(label) for value, label in field.choices if value != ""]
             assert [choice.lower() for choice in printed_choices(question)] == [

@@ -241,7 +241,9 @@
     var isQuestion = point.kind === "question";
     item.setAttribute("data-point", point.id);
     if (isQuestion) { text.appendChild(make("span", "live-kind", w("question"))); }
-    text.appendChild(document.createTextNode((isQuestion ? " " : "") + point.text));
+    if (isQuestion) { text.appendChild(document.createTextNode(" ")); }
+    // Isolated, so words in another script read in their own direction.
+    text.appendChild(make("bdi", "", point.text));
     meta.appendChild(make("span", "", (point.table ? w("table").replace("%s", point.table) +
       " · " : "") + w("supporters") + " ")).appendChild(make("strong", "", "" + point.supports));
     if (saved.supported.indexOf(point.id) >= 0) {

@@ -65,7 +65,8 @@
         text.appendChild(element("span", "screen-kind", gettext("Question")));
         text.appendChild(document.createTextNode(" "));
       }
-      text.appendChild(document.createTextNode(point.text));
+      // Isolated, so a point written in Arabic or Urdu reads right to left.
+      text.appendChild(element("bdi", "", point.text));
       if (point.table) {
         text.appendChild(document.createTextNode(" "));
         text.appendChild(element("span", "screen-point-table", tableName(point.table)));
@@ -138,7 +139,7 @@
         notes.appendChild(element("li", "screen-muted", gettext("No notes from this table.")));
       }
       table.notes.forEach(function (note) {
-        notes.appendChild(element("li", "", note));
+        notes.appendChild(element("li", "", note)).setAttribute("dir", "auto");
       });
       part.appendChild(notes);
       grid.appendChild(part);
