@@ -182,7 +182,7 @@ def test_a_question_is_marked_and_the_room_without_a_key_question_is_an_open_dis
 
     page = client.get(phone_url(session)).content.decode()
 
-    assert '<span class="live-kind">Question</span> Why are stops not explained?' in page
+    assert '<span class="live-kind">Question</span> <bdi>Why are stops not explained?</bdi>' in page
     assert "An open discussion" in page
 
 
