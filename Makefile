@@ -83,6 +83,7 @@ bench: install-dev
 	$(BIN)/python bench/survey_import.py
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/live.py
+	$(BIN)/python bench/public_pages.py
 
 ## Translations of the public pages: `make messages` brings every language's catalogue
 ## in locale/ up to date with the public templates (new strings arrive empty, changed ones
