@@ -493,6 +493,20 @@ def test_a_focus_group_member_facilitating_moderates_but_cannot_close(
     assert refreshed(session).is_open
 
 
+def test_a_facilitating_member_finds_the_open_session_on_their_panel_page(
+    client, focus_group_member, session
+):
+    client.force_login(focus_group_member)
+    assert session.get_staff_url() not in client.get("/panel/").content.decode()
+
+    FocusGroupMember.objects.get(user=focus_group_member).events_facilitated.add(session.event)
+    assert session.get_staff_url() in client.get("/panel/").content.decode()
+
+    session.status = session.Status.CLOSED
+    session.save()
+    assert session.get_staff_url() not in client.get("/panel/").content.decode()
+
+
 def test_the_moderate_page_makes_as_many_queries_for_forty_points_as_for_five(
     coordinator_client, session, django_assert_max_num_queries
 ):

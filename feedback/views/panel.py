@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from contacts.services.links import LinkProblem
 from feedback.access import panel_member_required
 from feedback.forms import JoinForm, suggested_username
-from feedback.models import INVITATION_VALID_DAYS, FocusGroupMeeting
+from feedback.models import INVITATION_VALID_DAYS, FocusGroupMeeting, LiveSession
 from feedback.selectors import findings_to_check
 from feedback.services import (
     MeetingClosed,
@@ -44,6 +44,10 @@ def panel_home(request):
             "meetings_attended": FocusGroupMeeting.objects.attended_by_member(member).order_by(
                 "-starts_at"
             ),
+            # A member facilitating at an event moderates its live session from here.
+            "live_sessions": LiveSession.objects.open()
+            .filter(event__in=member.events_facilitated.all())
+            .select_related("event"),
         },
     )
 
