@@ -8,6 +8,7 @@ Which points a phone supported and which polls it answered live in a signed cook
 that phone, never on the server."""
 
 import json
+from functools import wraps
 
 import segno
 from django.conf import settings
@@ -371,104 +372,90 @@ def _closed_for_staff(request, session):
     return _back_to_moderation(session)
 
 
-@login_required
-@require_POST
-def live_point_action(request, pk, point_pk):
-    session = _session_to_moderate(request, pk)
+def _moderation_action(view):
+    """A moderator's button: signed in, POST only, allowed for this session, and back
+    to the moderator's page afterwards, with a message if the session has closed."""
+
+    @login_required
+    @require_POST
+    @wraps(view)
+    def wrapped(request, pk, **kwargs):
+        session = _session_to_moderate(request, pk)
+        try:
+            view(request, session, **kwargs)
+        except LiveSessionClosed:
+            return _closed_for_staff(request, session)
+        return _back_to_moderation(session)
+
+    return wrapped
+
+
+@_moderation_action
+def live_point_action(request, session, point_pk):
     point = get_object_or_404(LivePoint, pk=point_pk, session=session)
     action = request.POST.get("action")
-    try:
-        if action == "approve":
-            if not live_point_moderate(point=point, approve=True):
-                messages.error(
-                    request,
-                    _("A flagged point never goes on the screen. It goes to the inbox, flagged."),
-                )
-        elif action == "hide":
-            live_point_moderate(point=point, approve=False)
-        elif action == "merge":
-            into = LivePoint.objects.filter(
-                pk=request.POST.get("into") or 0, session=session
-            ).first()
-            if into is None or not live_point_merge(point=point, into=into):
-                messages.error(request, _("Choose a point on the screen to merge it into."))
-        else:
-            messages.error(request, _("Choose what to do with the point."))
-    except LiveSessionClosed:
-        return _closed_for_staff(request, session)
-    return _back_to_moderation(session)
+    if action == "approve":
+        if not live_point_moderate(point=point, approve=True):
+            messages.error(
+                request,
+                _("A flagged point never goes on the screen. It goes to the inbox, flagged."),
+            )
+    elif action == "hide":
+        live_point_moderate(point=point, approve=False)
+    elif action == "merge":
+        into = LivePoint.objects.filter(pk=request.POST.get("into") or 0, session=session).first()
+        if into is None or not live_point_merge(point=point, into=into):
+            messages.error(request, _("Choose a point on the screen to merge it into."))
+    else:
+        messages.error(request, _("Choose what to do with the point."))
 
 
-@login_required
-@require_POST
-def live_question(request, pk):
-    session = _session_to_moderate(request, pk)
+@_moderation_action
+def live_question(request, session):
     form = LiveKeyQuestionForm(
         request.POST, key_questions=key_questions_for_form(programme=session.event.programme)
     )
     if form.is_valid():
-        try:
-            live_set_key_question(session=session, key_question=form.cleaned_data["key_question"])
-        except LiveSessionClosed:
-            return _closed_for_staff(request, session)
+        live_set_key_question(session=session, key_question=form.cleaned_data["key_question"])
     else:
         messages.error(request, _("Choose one of the programme's key questions."))
-    return _back_to_moderation(session)
 
 
-@login_required
-@require_POST
-def live_poll_new(request, pk):
-    session = _session_to_moderate(request, pk)
+@_moderation_action
+def live_poll_new(request, session):
     form = LivePollForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, errors[0])
-        return _back_to_moderation(session)
-    try:
-        live_poll_create(
-            session=session,
-            question=form.cleaned_data["question"],
-            kind=form.cleaned_data["kind"],
-            options=form.cleaned_data["option_list"],
-        )
-    except LiveSessionClosed:
-        return _closed_for_staff(request, session)
+        return
+    live_poll_create(
+        session=session,
+        question=form.cleaned_data["question"],
+        kind=form.cleaned_data["kind"],
+        options=form.cleaned_data["option_list"],
+    )
     messages.success(request, _("The question is ready. Open it when the room is ready."))
-    return _back_to_moderation(session)
 
 
-@login_required
-@require_POST
-def live_poll_action(request, pk, poll_pk):
-    session = _session_to_moderate(request, pk)
+@_moderation_action
+def live_poll_action(request, session, poll_pk):
     poll = get_object_or_404(LivePoll, pk=poll_pk, session=session)
-    try:
-        if request.POST.get("action") == "open":
-            live_poll_open(poll=poll)
-        else:
-            live_poll_close(poll=poll)
-    except LiveSessionClosed:
-        return _closed_for_staff(request, session)
-    return _back_to_moderation(session)
+    if request.POST.get("action") == "open":
+        live_poll_open(poll=poll)
+    else:
+        live_poll_close(poll=poll)
 
 
-@login_required
-@require_POST
-def live_tables(request, pk):
-    session = _session_to_moderate(request, pk)
-    try:
-        if request.POST.get("action") == "together":
-            live_tables_together(session=session)
-        else:
-            form = LiveTablesForm(request.POST)
-            if form.is_valid():
-                live_tables_split(session=session, count=form.cleaned_data["count"])
-            else:
-                messages.error(request, _("Choose how many tables."))
-    except LiveSessionClosed:
-        return _closed_for_staff(request, session)
-    return _back_to_moderation(session)
+@_moderation_action
+def live_tables(request, session):
+    if request.POST.get("action") == "together":
+        live_tables_together(session=session)
+        return
+    form = LiveTablesForm(request.POST)
+    if form.is_valid():
+        live_tables_split(session=session, count=form.cleaned_data["count"])
+    else:
+        messages.error(request, _("Choose how many tables."))
 
 
 @never_cache
