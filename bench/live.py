@@ -19,11 +19,8 @@ the 50th and 99th percentiles, then stops what it started. Needs wrk
 
 import argparse
 import json
-import os
 import re
-import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -33,6 +30,7 @@ import urllib.request
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
 PYTHON = sys.executable
 
 SEED = """
@@ -128,46 +126,14 @@ def main() -> int:
         print("Live session endpoints: skipped, wrk is not installed (apt-get install wrk).")
         return 1
 
+    from bench.production import describe, production_env, running_gunicorn
+
     with tempfile.TemporaryDirectory(prefix="community-voice-bench-live-") as var_dir:
         port = free_port()
-        Path(var_dir, "static").mkdir()
-        env = {
-            **os.environ,
-            "VAR_DIR": var_dir,
-            "DEBUG": "false",
-            "SECRET_KEY": secrets.token_urlsafe(40),
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "false",
-            "SESSION_COOKIE_SECURE": "false",
-            "CSRF_COOKIE_SECURE": "false",
-            "TWO_FACTOR_REQUIRED": "false",
-            "SITE_URL": f"http://127.0.0.1:{port}",
-            "ROOT_URLCONF": "bench.urls",
-            "CACHE_KEY_PREFIX": f"bench-live-{secrets.token_hex(4)}",
-            "DATABASE_URL": os.environ.get("DATABASE_URL", ""),
-            "PYTHONPATH": str(PROJECT_ROOT),
-        }
+        env = production_env(var_dir, port, "live")
         manage("migrate", "--no-input", env=env)
         seeded = json.loads(manage("shell", "-c", SEED, env=env, capture=True).splitlines()[-1])
-        server = subprocess.Popen(
-            [
-                PYTHON,
-                "-m",
-                "gunicorn",
-                "engagement.wsgi",
-                "--workers",
-                "2",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-            ],
-            cwd=PROJECT_ROOT,
-            env=env,
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            wait_until_up(f"{base}/bench/hello/", server)
+        with running_gunicorn(env, port) as base:
             phone = f"{base}/live/{seeded['code']}/state/"
             screen = f"{base}/staff/live/{seeded['session']}/screen/state/"
             signed_in = {"Cookie": f"sessionid={seeded['cookie']}"}
@@ -183,9 +149,7 @@ def main() -> int:
             ]
             print(
                 f"Live session endpoints: {args.connections} phones, {args.seconds} s each, "
-                "gunicorn with 2 workers, DEBUG=false, "
-                f"{'PostgreSQL' if env['DATABASE_URL'] else 'SQLite'}, "
-                f"{'Redis' if os.environ.get('REDIS_URL') else 'per-worker memory'} cache"
+                + describe(env)
             )
             ceiling = None
             for label, url, headers in runs:
@@ -199,13 +163,6 @@ def main() -> int:
                     f"p50 {figures['p50'] or 0:.1f} ms  p99 {figures['p99'] or 0:.1f} ms"
                     + (f"  {figures['errors']} errors" if figures["errors"] else "")
                 )
-        finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
     return 0
 
 

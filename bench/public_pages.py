@@ -13,11 +13,7 @@ percentiles, then stops what it started. Needs wrk (`apt-get install wrk`).
 
 import argparse
 import json
-import os
-import secrets
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -25,7 +21,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from bench.live import PYTHON, free_port, manage, run_wrk, wait_until_up  # noqa: E402
+from bench.live import free_port, manage, run_wrk  # noqa: E402
+from bench.production import describe, production_env, running_gunicorn  # noqa: E402
 
 SEED = """
 import json
@@ -51,31 +48,11 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="community-voice-bench-pages-") as var_dir:
         port = free_port()
-        env = {
-            **os.environ,
-            "VAR_DIR": var_dir,
-            "DEBUG": "false",
-            "SECRET_KEY": secrets.token_urlsafe(40),
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "false",
-            "SITE_URL": f"http://127.0.0.1:{port}",
-            "ROOT_URLCONF": "bench.urls",
-            "CACHE_KEY_PREFIX": f"bench-pages-{secrets.token_hex(4)}",
-            "DATABASE_URL": os.environ.get("DATABASE_URL", ""),
-            "PYTHONPATH": str(PROJECT_ROOT),
-        }
+        env = production_env(var_dir, port, "pages")
         manage("migrate", "--no-input", env=env)
         manage("collectstatic", "--no-input", env=env)
         seeded = json.loads(manage("shell", "-c", SEED, env=env, capture=True).splitlines()[-1])
-        server = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "engagement.wsgi", "--workers", "2",
-             "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-            cwd=PROJECT_ROOT,
-            env=env,
-        )  # fmt: skip
-        try:
-            base = f"http://127.0.0.1:{port}"
-            wait_until_up(f"{base}/bench/hello/", server)
+        with running_gunicorn(env, port) as base:
             pages = [
                 ("Bare Django view", "/bench/hello/"),
                 ("Home", "/"),
@@ -91,9 +68,7 @@ def main() -> int:
             ]
             print(
                 f"Public pages: {args.connections} connections, {args.seconds} s each, "
-                "gunicorn with 2 workers, DEBUG=false, "
-                f"{'PostgreSQL' if env['DATABASE_URL'] else 'SQLite'}, "
-                f"{'Redis' if os.environ.get('REDIS_URL') else 'per-worker memory'} cache"
+                + describe(env)
             )
             ceiling = None
             for label, path in pages:
@@ -107,13 +82,6 @@ def main() -> int:
                     f"p50 {figures['p50'] or 0:.1f} ms  p99 {figures['p99'] or 0:.1f} ms"
                     + (f"  {figures['errors']} errors" if figures["errors"] else "")
                 )
-        finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
     return 0
 
 
