@@ -33,6 +33,7 @@ from actions.services import (
     may_update,
     next_statuses,
 )
+from engagement.public_cache import cached_public_page
 from engagement.roles import Capability, can, capability_required
 
 ACTIONS_PER_PAGE = 25
@@ -354,6 +355,7 @@ def _grouped_by_workstream(actions, chosen_workstream):
 
 
 @require_safe
+@cached_public_page
 def public_list(request):
     action_filter = PublicActionFilter(request.GET, queryset=Action.objects.for_public_list())
     page = Paginator(action_filter.qs.distinct(), PUBLIC_ACTIONS_PER_PAGE).get_page(
@@ -376,6 +378,7 @@ def public_list(request):
 
 
 @require_safe
+@cached_public_page
 def public_detail(request, pk):
     action = (
         Action.objects.public()

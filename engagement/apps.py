@@ -17,9 +17,11 @@ class EngagementConfig(AppConfig):
         from engagement import checks  # noqa: F401 - registers the deploy checks
         from engagement.accounts import connect_signals
         from engagement.converters import register_token_converters
+        from engagement.public_cache import connect_signals as keep_public_pages_fresh
 
         register_token_converters()
         connect_signals()
+        keep_public_pages_fresh()
         # Groups and their permissions follow roles.py after every migrate, so a new
         # model's permissions reach the right roles without a hand-written migration.
         # migrate sends post_migrate once for each app with models, in the order they

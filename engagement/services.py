@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from engagement.models import AuditLogEntry, Community, PublicLanguage, StaffPreferences
+from engagement.public_cache import forget_public_pages
 from engagement.roles import MODEL_PERMISSIONS_BY_ROLE, Role, roles_use_admin_site
 
 
@@ -89,9 +90,12 @@ def community_propose(*, name: str, by) -> Community:
 
 
 def communities_approve(*, communities) -> int:
-    return Community.objects.filter(
+    approved = Community.objects.filter(
         pk__in=[community.pk for community in communities], is_approved=False
     ).update(is_approved=True)
+    # The public forms list approved communities; update() sends no save signals.
+    forget_public_pages()
+    return approved
 
 
 def staff_preferences_save(*, user, monthly_summary: bool):

@@ -197,6 +197,10 @@ CELERY_TASK_ACKS_LATE = True
 # is claimed in the database first, so a second delivery finds it sent and stops.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery closes Django's database connections after every task unless told how many
+# tasks to keep one for; a new PostgreSQL connection costs more than sending an email.
+# engagement.celery closes connections that are too old or broken, as requests do.
+CELERY_DB_REUSE_MAX = envint("CELERY_DB_REUSE_MAX", "1000")
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Redis hands an unacknowledged task to another worker after this long. It must be
@@ -296,6 +300,10 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "20")
+# A worker keeps its SMTP connection open between emails (contacts.services.outbox)
+# and opens a fresh one after this long idle, well before mail servers drop idle
+# clients (RFC 5321 asks them to wait at least five minutes; some wait one).
+EMAIL_CONNECTION_MAX_IDLE_SECONDS = envint("EMAIL_CONNECTION_MAX_IDLE_SECONDS", "30")
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Community Voice <community-voice@localhost>"
 )
@@ -490,6 +498,10 @@ SUPPRESSION_THRESHOLD = envint("SUPPRESSION_THRESHOLD", "10")
 # in the cache only. Each address gets at most LINK_EMAILS_PER_ADDRESS_PER_DAY emails of
 # each kind in 24 hours, so nobody can flood a stranger's inbox through us. The link
 # to see, change or delete one's own details works for MY_DATA_LINK_MINUTES.
+# Public pages are kept whole for anonymous visitors until something they show changes,
+# and for this long at most (engagement/public_cache.py). 0 turns the keeping off.
+PUBLIC_PAGE_CACHE_SECONDS = envint("PUBLIC_PAGE_CACHE_SECONDS", "60")
+
 KEEP_IN_TOUCH_RATE_LIMIT = envint("KEEP_IN_TOUCH_RATE_LIMIT", "10")
 KEEP_IN_TOUCH_RATE_WINDOW_MINUTES = envint("KEEP_IN_TOUCH_RATE_WINDOW_MINUTES", "10")
 LINK_EMAILS_PER_ADDRESS_PER_DAY = envint("LINK_EMAILS_PER_ADDRESS_PER_DAY", "3")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from engagement.models import Programme
+from engagement.public_cache import cached_public_page
 from engagement.roles import Capability, can, capability_required
 from events.access import get_event_for
 from events.calendar import calendar_for_events
@@ -265,6 +266,7 @@ def venue_delete_view(request, pk):
 HOME_PAGE_EVENTS = 3
 
 
+@cached_public_page
 def home(request):
     return render(
         request,
@@ -273,6 +275,7 @@ def home(request):
     )
 
 
+@cached_public_page
 def public_event_list(request):
     events = Event.objects.public_listing()
     return render(request, "events/public_list.html", {"events": events})
@@ -285,6 +288,7 @@ def _to_current_address(slug, url_name):
     return redirect(url_name, slug=event.slug, permanent=True)
 
 
+@cached_public_page
 def public_event_detail(request, slug):
     event = Event.objects.for_public_page().filter(slug=slug).first()
     if event is None:
@@ -298,6 +302,7 @@ def _calendar_response(calendar, filename):
     return response
 
 
+@cached_public_page
 def public_calendar(request):
     return _calendar_response(
         calendar_for_events(Event.objects.for_calendar_feed(), request=request),
@@ -305,6 +310,7 @@ def public_calendar(request):
     )
 
 
+@cached_public_page
 def public_event_calendar(request, slug):
     event = Event.objects.for_public_page().filter(slug=slug).first()
     if event is None:

@@ -52,6 +52,7 @@ from contacts.services.sign_up import (
     my_data_link_send,
     sign_up_submit,
 )
+from engagement.public_cache import cached_public_page
 from engagement.ratelimit import too_many
 
 
@@ -103,6 +104,7 @@ def _link_problem(request, problem: LinkProblem, *, kind: str):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@cached_public_page
 def keep_in_touch(request):
     form = KeepInTouchForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

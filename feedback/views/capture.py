@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from engagement.models import Community, Programme
+from engagement.public_cache import cached_public_page
 from engagement.ratelimit import too_many
 from engagement.roles import Capability, can, capability_required
 from events.access import get_event_for
@@ -70,6 +71,7 @@ def _refusal(request, template, status):
 
 
 @never_cache
+@cached_public_page
 def give_feedback(request, token=None, lay_observation_token=None):
     event = None
     lay_observation = None
