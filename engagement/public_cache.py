@@ -167,6 +167,30 @@ def _from_kept(request, kept: dict) -> HttpResponse:
     return response
 
 
+_MISSING = object()
+
+
+def kept(name: str, compute):
+    """compute()'s value, worked out once and shared by every process until something
+    public changes (as for pages), for what every public form needs on every visit: the
+    programme, its questions, an event from its QR code."""
+    if settings.PUBLIC_PAGE_CACHE_SECONDS <= 0:
+        return compute()
+    try:
+        key = f"public-data:{cache.get(VERSION_KEY) or _new_version()}:{name}"
+        value = cache.get(key, _MISSING)
+    except Exception as error:  # noqa: BLE001 - any cache failure means work it out afresh
+        _warn_outage(error)
+        return compute()
+    if value is _MISSING:
+        value = compute()
+        try:
+            cache.set(key, value, settings.PUBLIC_PAGE_CACHE_SECONDS)
+        except Exception as error:  # noqa: BLE001
+            _warn_outage(error)
+    return value
+
+
 def _new_version() -> str:
     version = secrets.token_hex(6)
     cache.add(VERSION_KEY, version, None)

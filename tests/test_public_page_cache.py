@@ -12,6 +12,7 @@ from engagement.models import Heartbeat
 from engagement.public_cache import forget_public_pages
 from events.tests.factories import EventFactory
 from feedback.models import PendingSubmission, Submission
+from feedback.tests.factories import ProgrammeKeyQuestionFactory, SafeguardingTermFactory
 from tests.test_cache_outage import cache_down  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.django_db
@@ -186,3 +187,39 @@ def test_keeping_can_be_turned_off(programme, settings):
     response = Client().get("/")
 
     assert response.context is not None
+
+
+def test_a_new_safeguarding_phrase_flags_the_next_form_at_once(programme):
+    visitor = Client()
+    page = visitor.get("/give-feedback/").content.decode()
+    visitor.post(
+        "/give-feedback/",
+        {"form_nonce": NONCE.search(page).group(1), answer_box(page): "A quiet evening"},
+    )
+    SafeguardingTermFactory(phrase="followed me home")
+
+    page = visitor.get("/give-feedback/").content.decode()
+    visitor.post(
+        "/give-feedback/",
+        {"form_nonce": NONCE.search(page).group(1), answer_box(page): "He followed me home"},
+    )
+
+    flagged = PendingSubmission.objects.get(is_safeguarding_flagged=True)
+    assert "followed me home" in flagged.safeguarding_terms
+
+
+def test_a_question_added_to_the_programme_is_asked_and_stored_at_once(programme):
+    Client().get("/give-feedback/")
+    question = ProgrammeKeyQuestionFactory(
+        programme=programme, key_question__text="Where should officers walk?", position=99
+    ).key_question
+
+    visitor = Client()
+    page = visitor.get("/give-feedback/").content.decode()
+    assert "Where should officers walk?" in page
+    visitor.post(
+        "/give-feedback/",
+        {"form_nonce": NONCE.search(page).group(1), f"answer_{question.pk}": "Along the canal"},
+    )
+
+    assert PendingSubmission.objects.get().answers == [[question.pk, "Along the canal"]]

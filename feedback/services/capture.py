@@ -11,6 +11,7 @@ from django.utils import timezone
 from contacts.models import Opportunity, OutboxMessage
 from contacts.services.outbox import outbox_enqueue
 from engagement.models import Community
+from engagement.public_cache import kept
 from feedback.models import (
     FeedbackItem,
     KeyQuestion,
@@ -54,7 +55,10 @@ def _alert_duty_officer(
 
 
 def _safeguarding_phrases(texts) -> list[str]:
-    phrases = list(SafeguardingTerm.objects.values_list("phrase", flat=True))
+    phrases = kept(
+        "safeguarding-phrases",
+        lambda: list(SafeguardingTerm.objects.values_list("phrase", flat=True)),
+    )
     found = []
     for text in texts:
         found += [phrase for phrase in safeguarding_phrases(text, phrases) if phrase not in found]
@@ -245,7 +249,10 @@ def _alert_duty_officer_of_form(pending: PendingSubmission) -> None:
     )
 
 
-@transaction.atomic
+class _AlreadyStored(Exception):
+    pass
+
+
 def feedback_stage_form(
     *,
     answers,
@@ -261,18 +268,15 @@ def feedback_stage_form(
     event. Returns whether it is new: the same form sent twice (the same nonce) is kept
     once, whether or not it has been released yet. Words that suggest someone is at
     risk tell the duty inbox at once."""
-    # Held forms first: a release that commits between the two reads moves the form
-    # from the first table to the second, and it is found either way.
-    if PendingSubmission.objects.filter(form_nonce=form_nonce).exists():
-        return False
-    if Submission.objects.filter(form_nonce=form_nonce).exists():
-        return False
     filled_in = [
         [key_question.pk if key_question else None, text.strip()]
         for key_question, text in answers
         if text.strip()
     ]
     flags = _safeguarding_phrases(text for _question, text in filled_in)
+    # The held form is written first: the unique nonce refuses a second copy of a form
+    # still held, and waits for a release that is moving the first copy, after which
+    # the released copy is found and this one is rolled back.
     try:
         with transaction.atomic():
             pending = PendingSubmission.objects.create(
@@ -286,7 +290,9 @@ def feedback_stage_form(
                 is_safeguarding_flagged=bool(flags),
                 safeguarding_terms=", ".join(flags)[:300],
             )
-    except IntegrityError:
+            if Submission.objects.filter(form_nonce=form_nonce).exists():
+                raise _AlreadyStored
+    except (IntegrityError, _AlreadyStored):
         return False
     if flags:
         _alert_duty_officer_of_form(pending)

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from engagement.models import Community, Programme
-from engagement.public_cache import cached_public_page
+from engagement.public_cache import cached_public_page, kept
 from engagement.ratelimit import too_many
 from engagement.roles import Capability, can, capability_required
 from events.access import get_event_for
@@ -70,6 +70,10 @@ def _refusal(request, template, status):
     return render(request, f"feedback/{template}.html", status=status)
 
 
+def _active_programme():
+    return Programme.objects.active().first()
+
+
 @never_cache
 @cached_public_page
 def give_feedback(request, token=None, lay_observation_token=None):
@@ -87,14 +91,21 @@ def give_feedback(request, token=None, lay_observation_token=None):
                 status=410,
             )
     if token is not None:
-        event = event_for_feedback_form(token=token)
+        event = kept(f"feedback-form-event:{token}", lambda: event_for_feedback_form(token=token))
         if event is None or event.is_cancelled:
             return _refusal(request, "form_not_found", 404)
         if timezone.now() > event.feedback_closes_at:
             return render(request, "feedback/form_closed.html", {"event": event}, status=410)
-    programme = event.programme if event else Programme.objects.active().first()
+    programme = event.programme if event else kept("active-programme", _active_programme)
     # A visitor's form about a lay observation asks what they thought of it, and only that.
-    questions = () if lay_observation else key_questions_for_form(programme=programme)
+    questions = (
+        ()
+        if lay_observation
+        else kept(
+            f"feedback-form-questions:{programme.pk if programme else ''}",
+            lambda: list(key_questions_for_form(programme=programme)),
+        )
+    )
     form_options = {
         "key_questions": questions,
         "event_community": event.focus_community if event else None,
