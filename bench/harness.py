@@ -174,7 +174,9 @@ def run_wrk(
     }
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     socket_errors = re.search(r"Socket errors: (.*)", output)
+    completed = re.search(r"(\d+) requests in", output)
     return {
+        "requests": int(completed.group(1)) if completed else 0,
         "rate": rate,
         "p50": latency.get("50"),
         "p90": latency.get("90"),

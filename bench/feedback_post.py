@@ -1,0 +1,118 @@
+"""The anonymous feedback form's POST under load, beside a minimal Django view doing
+the same insert, both served by the same gunicorn from the same PostgreSQL.
+
+The form's POST is the whole path a visitor takes: the CSRF check, the form and its
+validation, the rate limit, the duplicate check and the held form's insert, then the
+redirect to the thank-you page. (Personal details are taken out, and the answers become
+feedback items, when the hour's held forms are released together, for anonymity; that
+is not part of the visitor's wait.) wrk sends each request with a new form nonce, as a
+new visitor's form would have. Target: at least 0.5x the minimal view's rate. Every
+POST answered must be stored once.
+
+    .venv/bin/python bench/suite.py --only post [--smoke]
+"""
+
+import http.cookiejar
+import re
+import secrets
+import tempfile
+import urllib.request
+
+from bench.harness import Figure, manage, run_wrk
+from bench.production import describe, production_setup, running_gunicorn
+
+TARGET = 0.5
+CONNECTIONS = 16
+TEXT = "More+officers+on+foot+in+the+evenings%2C+and+a+say+in+where+they+go"
+
+SCRIPT = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Cookie"] = "csrftoken={cookie}"
+local threads = 0
+function setup(thread)
+  thread:set("id", threads)
+  threads = threads + 1
+end
+local sent = 0
+request = function()
+  sent = sent + 1
+  local body = "csrfmiddlewaretoken={token}&form_nonce={run}-" .. id .. "-" .. sent
+    .. "&anything_else={text}&community="
+  return wrk.format(nil, nil, nil, body)
+end
+"""
+
+COUNT = """
+from feedback.models import PendingSubmission
+print(PendingSubmission.objects.filter(form_nonce__startswith="{run}").count())
+"""
+
+
+def csrf_pair(base: str) -> tuple[str, str]:
+    """The CSRF cookie and a form token a visitor's browser would send back."""
+    cookies = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
+    page = opener.open(f"{base}/give-feedback/", timeout=10).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    cookie = next(c.value for c in cookies if c.name == "csrftoken")
+    return cookie, token
+
+
+def post_run(server, path, *, seconds, env, cookie, token) -> dict:
+    run = f"bench{secrets.token_hex(4)}"
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(SCRIPT.format(cookie=cookie, token=token, run=run, text=TEXT))
+        script.flush()
+        result = run_wrk(
+            f"{server}{path}",
+            seconds=seconds,
+            connections=CONNECTIONS,
+            headers={},
+            script=script.name,
+        )
+    counted = manage("shell", "-c", COUNT.format(run=run), env=env, capture=True)
+    result["stored"] = int(counted.split()[-1])
+    return result
+
+
+def measure(smoke: bool) -> list[Figure]:
+    seconds = 2 if smoke else 8
+    with production_setup("post", FEEDBACK_RATE_LIMIT="100000000") as (env, port):
+        manage(
+            "shell",
+            "-c",
+            "from engagement.tests.factories import ProgrammeFactory; ProgrammeFactory()",
+            env=env,
+        )
+        with running_gunicorn(env, port) as server:
+            print(f"  {CONNECTIONS} connections, {seconds} s each, {describe(env)}")
+            cookie, token = csrf_pair(server)
+            minimal = post_run(
+                server, "/bench/minimal-feedback/", seconds=seconds, env=env, cookie="", token=""
+            )
+            form = post_run(
+                server, "/give-feedback/", seconds=seconds, env=env, cookie=cookie, token=token
+            )
+    for label, result in (("Minimal insert view", minimal), ("The feedback form", form)):
+        print(
+            f"  {label:<22} {result['rate']:>7.0f} requests/s  p50 {result['p50']:.1f} ms  "
+            f"p99 {result['p99']:.1f} ms  {result['requests']} answered, "
+            f"{result['stored']} stored, {result['errors']} errors"
+        )
+    share = form["rate"] / minimal["rate"]
+    return [
+        Figure(
+            "Feedback POST vs a minimal insert view",
+            f">= {TARGET}x",
+            f"{share:.2f}x ({form['rate']:.0f} vs {minimal['rate']:.0f}/s), "
+            f"p99 {form['p99']:.0f} ms",
+            share >= TARGET,
+        ),
+        Figure(
+            "Feedback POSTs answered and stored",
+            "every one stored, 0 errors",
+            f"{form['requests']} answered, {form['stored']} stored, {form['errors']} errors",
+            form["errors"] == 0 and form["stored"] >= form["requests"] > 0,
+        ),
+    ]
