@@ -15,6 +15,7 @@ as if nothing were kept.
 """
 
 import functools
+import hashlib
 import logging
 import re
 import secrets
@@ -99,16 +100,19 @@ def _may_use_cache(request) -> bool:
     )
 
 
-def _page_key(request, version: str) -> str:
-    return ":".join(
-        (
-            "public-pages",
-            version,
-            request.get_host(),
-            request.LANGUAGE_CODE,
-            request.get_full_path(),
-        )
-    )
+def _current(key: str):
+    """The version of public content now, and what is kept under the key if it was made
+    from that version (else None), in one round trip."""
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY) or _new_version()
+    kept_version, value = found.get(key, (None, None))
+    return version, (value if kept_version == version else None)
+
+
+def _page_key(request) -> str:
+    # Hashed, as an address may be long or hold characters a cache key may not.
+    page = f"{request.get_host()} {request.LANGUAGE_CODE} {request.get_full_path()}"
+    return f"public-pages:{hashlib.sha256(page.encode()).hexdigest()}"
 
 
 def cached_public_page(view):
@@ -119,10 +123,9 @@ def cached_public_page(view):
     def wrapper(request, *args, **kwargs):
         if not _may_use_cache(request):
             return view(request, *args, **kwargs)
+        key = _page_key(request)
         try:
-            version = cache.get(VERSION_KEY) or _new_version()
-            key = _page_key(request, version)
-            kept = cache.get(key)
+            version, kept = _current(key)
         except Exception as error:  # noqa: BLE001 - any cache failure means render afresh
             _warn_outage(error)
             return view(request, *args, **kwargs)
@@ -131,7 +134,7 @@ def cached_public_page(view):
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and not response.cookies:
             try:
-                cache.set(key, _kept(response), settings.PUBLIC_PAGE_CACHE_SECONDS)
+                cache.set(key, (version, _kept(response)), settings.PUBLIC_PAGE_CACHE_SECONDS)
             except Exception as error:  # noqa: BLE001
                 _warn_outage(error)
         return response
@@ -167,28 +170,25 @@ def _from_kept(request, kept: dict) -> HttpResponse:
     return response
 
 
-_MISSING = object()
-
-
 def kept(name: str, compute):
     """compute()'s value, worked out once and shared by every process until something
     public changes (as for pages), for what every public form needs on every visit: the
     programme, its questions, an event from its QR code."""
     if settings.PUBLIC_PAGE_CACHE_SECONDS <= 0:
         return compute()
+    key = f"public-data:{name}"
     try:
-        key = f"public-data:{cache.get(VERSION_KEY) or _new_version()}:{name}"
-        value = cache.get(key, _MISSING)
+        version, value = _current(key)
     except Exception as error:  # noqa: BLE001 - any cache failure means work it out afresh
         _warn_outage(error)
         return compute()
-    if value is _MISSING:
-        value = compute()
+    if value is None:
+        value = (compute(),)
         try:
-            cache.set(key, value, settings.PUBLIC_PAGE_CACHE_SECONDS)
+            cache.set(key, (version, value), settings.PUBLIC_PAGE_CACHE_SECONDS)
         except Exception as error:  # noqa: BLE001
             _warn_outage(error)
-    return value
+    return value[0]
 
 
 def _new_version() -> str:

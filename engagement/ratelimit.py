@@ -84,6 +84,8 @@ def _cache_unavailable(error: Exception) -> None:
 
 def _count(key: str, window_seconds: int) -> int:
     try:
+        if hasattr(cache, "incr_with_expiry"):
+            return cache.incr_with_expiry(key, window_seconds)
         if cache.add(key, 1, timeout=window_seconds):
             return 1
         try:

@@ -177,7 +177,7 @@ REDIS_URL = envurl("REDIS_URL", "", {"redis", "rediss", "unix"})
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "engagement.cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cv"),
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},

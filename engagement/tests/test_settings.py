@@ -139,7 +139,7 @@ def test_database_and_redis_urls_switch_to_the_real_services(tmp_path):
     assert settings.DATABASES["default"]["NAME"] == "community_voice"
     assert settings.CELERY_BROKER_URL == "redis://127.0.0.1:6379/3"
     assert settings.CELERY_TASK_ALWAYS_EAGER is False
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings.CACHES["default"]["BACKEND"] == "engagement.cache.SharedClientRedisCache"
     assert settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
 
 

@@ -70,8 +70,17 @@ def _refusal(request, template, status):
     return render(request, f"feedback/{template}.html", status=status)
 
 
-def _active_programme():
-    return Programme.objects.active().first()
+def _event_and_questions(token):
+    """The event whose poster carries the token, and the questions its form asks."""
+    event = event_for_feedback_form(token=token)
+    if event is None:
+        return None, []
+    return event, list(key_questions_for_form(programme=event.programme))
+
+
+def _active_programme_questions():
+    """The questions the general form asks: the active programme's."""
+    return list(key_questions_for_form(programme=Programme.objects.active().first()))
 
 
 @never_cache
@@ -91,21 +100,16 @@ def give_feedback(request, token=None, lay_observation_token=None):
                 status=410,
             )
     if token is not None:
-        event = kept(f"feedback-form-event:{token}", lambda: event_for_feedback_form(token=token))
+        event, questions = kept(f"feedback-form:{token}", lambda: _event_and_questions(token))
         if event is None or event.is_cancelled:
             return _refusal(request, "form_not_found", 404)
         if timezone.now() > event.feedback_closes_at:
             return render(request, "feedback/form_closed.html", {"event": event}, status=410)
-    programme = event.programme if event else kept("active-programme", _active_programme)
-    # A visitor's form about a lay observation asks what they thought of it, and only that.
-    questions = (
-        ()
-        if lay_observation
-        else kept(
-            f"feedback-form-questions:{programme.pk if programme else ''}",
-            lambda: list(key_questions_for_form(programme=programme)),
-        )
-    )
+    elif lay_observation is None:
+        questions = kept("feedback-form", _active_programme_questions)
+    else:
+        # A visitor's form about a lay observation asks what they thought of it, and only that.
+        questions = ()
     form_options = {
         "key_questions": questions,
         "event_community": event.focus_community if event else None,
