@@ -22,14 +22,13 @@ sys.path.insert(0, str(PROJECT_ROOT))
 
 from bench.harness import Figure, missing_services, print_table  # noqa: E402
 
-# Each module has measure(smoke: bool) -> list[Figure].
+# Each module has measure(smoke: bool) -> list[Figure]. The public pages' run also
+# reports their weight and the gunicorn workers' memory; the scaling run the exports'.
 SECTIONS = {
     "pages": "bench.public_pages",
     "post": "bench.feedback_post",
     "scaling": "bench.scaling",
     "email": "bench.email_fanout",
-    "weight": "bench.page_weight",
-    "memory": "bench.memory",
     "live": "bench.live",
 }
 
