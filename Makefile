@@ -6,7 +6,7 @@ PORT ?= 8000
 # Links in emails and on QR posters point at the port the app really runs on.
 SITE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run test test-fast lint format worker beat bench migrate seed install install-dev clean messages compilemessages
+.PHONY: run test test-fast lint format worker beat bench drills bench-smoke figures migrate seed install install-dev clean messages compilemessages
 
 # Bytecode caches let each test worker skip recompiling and re-rewriting assertions in
 # every module, which costs seconds per worker where the environment turns them off.
@@ -76,14 +76,29 @@ beat: install
 	@mkdir -p "$${VAR_DIR:-var}"
 	$(BIN)/celery -A engagement beat --loglevel=INFO
 
-## Speed and size figures.
+## Speed, size and memory promises against the production setup (gunicorn, DEBUG=false,
+## the PostgreSQL and Redis in DATABASE_URL and REDIS_URL), as one pass/fail table; exits
+## non-zero when a target is missed. Each run makes and drops a database of its own.
 bench: install-dev
+	$(BIN)/python bench/suite.py
+
+## Failures rehearsed on 127.0.0.1 (a killed worker, Redis and PostgreSQL going away,
+## hostile input, lockout behind the proxy), each with its own processes; pass/fail table.
+drills: install-dev
+	$(BIN)/python bench/drills/run.py
+
+## Both, a moment per figure and small, so that they keep working (CI runs this).
+bench-smoke: install-dev
+	$(BIN)/python bench/suite.py --smoke
+	$(BIN)/python bench/drills/run.py --smoke
+
+## In-process figures with no services needed: page timings on SQLite, the survey
+## import, and the precision and recall of redaction and flagging on the labelled sets.
+figures: install-dev
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/survey_import.py
 	$(BIN)/python bench/quality.py
-	$(BIN)/python bench/live.py
-	$(BIN)/python bench/public_pages.py
 
 ## Translations of the public pages: `make messages` brings every language's catalogue
 ## in locale/ up to date with the public templates (new strings arrive empty, changed ones

@@ -48,3 +48,20 @@ def test_the_bench_removes_its_temporary_folder_when_a_measurement_fails(tmp_pat
     assert result.returncode != 0
     assert "the home page was too slow" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_table_fails_the_run_when_a_target_is_missed_and_only_then(capsys):
+    sys.path.insert(0, str(PROJECT_ROOT))
+    from bench.harness import Figure, print_table
+
+    met = Figure("Home page", ">= 10 % of bare", "58.2 %", True)
+    missed = Figure("Keep in touch", ">= 10 % of bare", "4.6 %", False)
+    reported = Figure("Rendered afresh: Home", "reported", "11.9 %", None)
+
+    assert print_table("Benchmarks", [met, reported]) == 0
+    assert print_table("Benchmarks", [met, missed, reported]) == 1
+    assert print_table("Benchmarks", [met, missed], enforced=False) == 0
+    printed = capsys.readouterr().out
+    assert "Keep in touch  >= 10 % of bare  4.6 %" in printed
+    assert "FAIL" in printed
+    assert "1 of 2 targets missed." in printed
