@@ -112,12 +112,19 @@ def throwaway_database(database_url: str, name: str):
     try:
         with admin.cursor() as cursor:
             cursor.execute(f'CREATE DATABASE "{database}"')
+    finally:
+        admin.close()
+    try:
         parts = urllib.parse.urlsplit(database_url)
         yield urllib.parse.urlunsplit(parts._replace(path=f"/{database}"))
     finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        admin.close()
+        # A connection of its own: the server may have restarted since (a drill does that).
+        admin = _admin_connection(database_url)
+        try:
+            with admin.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        finally:
+            admin.close()
 
 
 # --- processes ----------------------------------------------------------------------

@@ -1,14 +1,23 @@
-"""Friendly error pages. The 500 page is rendered without the database or any
-context processor, since those may be what failed."""
+"""Friendly error pages. The 500 and 503 pages are rendered without the database or
+any context processor, since those may be what failed."""
+
+import logging
+import sys
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest, HttpResponseServerError
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from engagement.context_processors import PUBLIC_NAVIGATION
+
+logger = logging.getLogger(__name__)
+
+# How long someone is asked to wait before trying again while the database is away.
+DATABASE_RETRY_AFTER_SECONDS = 30
 
 
 def bad_request(request, exception=None):
@@ -40,4 +49,22 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # Django calls this while handling the exception, so it is still at hand.
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        return database_unavailable(error)
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def database_unavailable(error: Exception) -> HttpResponse:
+    """The page for a request whose database connection failed: PostgreSQL restarting,
+    failing over or refusing connections. It passes in seconds, so the person is asked
+    to try again (503 with Retry-After) rather than told that something is broken."""
+    reason = (str(error).strip().splitlines() or [""])[0][:200]
+    logger.warning("The database is unreachable (%s: %s).", type(error).__name__, reason)
+    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    # Logged above in one line. Django would log each such request again with its
+    # traceback and email it to the administrators: hundreds during one restart.
+    response._has_been_logged = True
+    return response

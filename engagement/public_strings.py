@@ -22,6 +22,7 @@ PUBLIC_PAGE_TEMPLATES = (
     "403.html",
     "404.html",
     "500.html",
+    "503.html",
     "csrf_failure.html",
     "engagement/home.html",
     "events/home.html",

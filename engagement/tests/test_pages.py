@@ -1,3 +1,5 @@
+import logging
+
 import pytest
 from django.core.paginator import Paginator
 from django.template.loader import render_to_string
@@ -73,6 +75,26 @@ def test_a_crash_shows_the_friendly_500_page(settings):
     response = client.get("/crash/")
     assert response.status_code == 500
     assert "Sorry, something went wrong" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_database_that_cannot_be_reached_gets_a_try_again_page(settings, caplog):
+    settings.DEBUG = False
+    settings.ROOT_URLCONF = "engagement.tests.crashing_urls"
+    client = Client(raise_request_exception=False)
+    with caplog.at_level(logging.INFO):
+        response = client.get("/database-gone/")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    page = response.content.decode()
+    assert "Please try again" in page
+    assert "Traceback" not in page and "OperationalError" not in page
+    # One line for the log, not a traceback and an email to the administrators for
+    # every request while PostgreSQL restarts.
+    records = [(record.name, record.levelno) for record in caplog.records]
+    assert ("engagement.errors", logging.WARNING) in records
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert not any(record.exc_info for record in caplog.records)
 
 
 @pytest.mark.django_db
