@@ -18,6 +18,7 @@ import secrets
 import tempfile
 import urllib.request
 
+from bench.drills.services import collect_static_uncompressed
 from bench.harness import Figure, manage, run_wrk
 from bench.production import describe, production_setup, running_gunicorn
 
@@ -78,7 +79,11 @@ def post_run(server, path, *, seconds, env, cookie, token) -> dict:
 
 def measure(smoke: bool) -> list[Figure]:
     seconds = 2 if smoke else 8
-    with production_setup("post", FEEDBACK_RATE_LIMIT="100000000") as (env, port):
+    with production_setup("post", collectstatic=False, FEEDBACK_RATE_LIMIT="100000000") as (
+        env,
+        port,
+    ):
+        collect_static_uncompressed(env)
         manage(
             "shell",
             "-c",
