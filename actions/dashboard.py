@@ -38,12 +38,7 @@ from feedback.models import (
     FocusGroupMember,
     SenseCheckRequest,
 )
-from feedback.selectors import (
-    month_start,
-    topics_by_community,
-    topics_over_time,
-    topics_raised_by_one_community,
-)
+from feedback.selectors import month_start, topic_tables
 
 logger = logging.getLogger(__name__)
 
@@ -203,17 +198,21 @@ def _quarter_label(year: int, quarter: int) -> str:
 def loop_closure(filters: DashboardFilters) -> LoopClosure:
     answered_item = _published_response(Action.items.through, "feedbackitem_id")
     items = filters.items()
-    totals = items.aggregate(total=Count("pk"), answered=Count("pk", filter=answered_item))
+    # Every item has the hour it was received, so the months add up to the totals.
+    totals = {"total": 0, "answered": 0}
     by_quarter: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
     for row in (
         items.annotate(month=MonthOf("received_hour"))
         .values("month")
         .annotate(total=Count("pk"), answered=Count("pk", filter=answered_item))
+        .order_by()
     ):
         start = month_start(row["month"])
         counts = by_quarter[(start.year, (start.month - 1) // 3 + 1)]
         counts[0] += row["total"]
         counts[1] += row["answered"]
+        totals["total"] += row["total"]
+        totals["answered"] += row["answered"]
     quarters = [
         QuarterRow(_quarter_label(year, quarter), total, answered)
         for (year, quarter), (total, answered) in sorted(by_quarter.items())
@@ -422,18 +421,19 @@ def event_figures(filters: DashboardFilters) -> dict:
 
 def what_is_being_said(filters: DashboardFilters) -> dict:
     items = filters.items()
-    by_workstream = defaultdict(int)
-    for name, count in (
-        items.filter(workstreams__isnull=False)
-        .values_list("workstreams__name")
-        .annotate(count=Count("pk", distinct=True))
-    ):
-        by_workstream[name] += count
+    # Each link is one item in one workstream: counted without DISTINCT.
+    by_workstream = (
+        FeedbackItem.workstreams.through.objects.filter(feedbackitem__in=items)
+        .values_list("workstream__name")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    tables = topic_tables(items, months=6)
     return {
-        "by_community": topics_by_community(items),
-        "over_time": topics_over_time(items, months=6),
-        "only_one_community": topics_raised_by_one_community(items)[:10],
-        "by_workstream": sorted(by_workstream.items(), key=lambda pair: (-pair[1], pair[0])),
+        "by_community": tables.by_community,
+        "over_time": tables.over_time,
+        "only_one_community": tables.only_one_community[:10],
+        "by_workstream": sorted(by_workstream, key=lambda pair: (-pair[1], pair[0])),
     }
 
 

@@ -17,6 +17,10 @@ class FeedbackConfig(AppConfig):
 
         attendee_erased.connect(_forget_erased_contact, dispatch_uid="feedback-forget-erased")
 
+        from feedback.caching import connect_signals
+
+        connect_signals()
+
         from django.urls import reverse
 
         from engagement.roles import Capability, can

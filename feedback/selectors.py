@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from contacts.models import Attendance, Attendee, ConsentPurpose, Opportunity
 from engagement.database import MonthOf
 from events.models import Event
+from feedback.caching import FEEDBACK, kept
 from feedback.models import (
     FeedbackItem,
     Findings,
@@ -143,18 +144,31 @@ def feedback_for_analysis(*, programme_id: int | None = None):
     return items
 
 
-def topics_by_community(items) -> CountTable:
-    """Topics by the community each item is counted for. People who chose "Another
-    community" have a column of their own, apart from items with no community."""
+def _topic_rows(items) -> list[tuple]:
+    """(topic, community or None, where the community came from, "YYYY-MM", count) for
+    the items' topics: one query, which every topic table below adds up. It counts the
+    links between items and topics, each one item about one topic, so it needs no
+    DISTINCT (which sorts every row) whatever `items` was filtered on."""
+    Link = FeedbackItem.topics.through
+    return list(
+        Link.objects.filter(feedbackitem__in=items)
+        .annotate(month=MonthOf("feedbackitem__received_hour"))
+        .values_list(
+            "topic__name",
+            "feedbackitem__community__name",
+            "feedbackitem__community_source",
+            "month",
+        )
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+
+
+def _by_community(rows) -> CountTable:
     unknown = _("No community recorded")
     another = _("Another community")
-    pairs = (
-        items.filter(topics__isnull=False)
-        .values_list("topics__name", "community__name", "community_source")
-        .annotate(count=Count("pk", distinct=True))
-    )
     counts = defaultdict(int)
-    for topic, community, source, count in pairs:
+    for topic, community, source, _month, count in rows:
         if community is None:
             community = another if source == FeedbackItem.CommunitySource.ANOTHER else unknown
         counts[(topic, community)] += count
@@ -167,17 +181,15 @@ def month_start(key: str) -> date:
     return date(int(year), int(month), 1)
 
 
-def topics_over_time(items, months: int = 12) -> CountTable:
-    pairs = list(
-        items.filter(topics__isnull=False)
-        .annotate(month=MonthOf("received_hour"))
-        .values_list("topics__name", "month")
-        .annotate(count=Count("pk", distinct=True))
-    )
-    recent = sorted({month for _topic, month, _count in pairs})[-months:]
+def _over_time(rows, months: int) -> CountTable:
+    counts = defaultdict(int)
+    for topic, _community, _source, month, count in rows:
+        counts[(topic, month)] += count
+    recent = sorted({month for _topic, month in counts})[-months:]
     label = {month: date_format(month_start(month), "M Y") for month in recent}
+    shown = {key: count for key, count in counts.items() if key[1] in label}
     return _table(
-        ((topic, label[month], count) for topic, month, count in pairs if month in label),
+        ((topic, label[month], count) for (topic, month), count in shown.items()),
         columns=[label[month] for month in recent],
     )
 
@@ -189,17 +201,11 @@ class SingleCommunityTopic:
     count: int
 
 
-def topics_raised_by_one_community(items) -> list[SingleCommunityTopic]:
-    """Topics that only one community raised: the "specific to certain communities"
-    part of a programme's evaluation."""
-    pairs = (
-        items.filter(topics__isnull=False, community__isnull=False)
-        .values_list("topics__name", "community__name")
-        .annotate(count=Count("pk", distinct=True))
-    )
-    communities_by_topic = defaultdict(dict)
-    for topic, community, count in pairs:
-        communities_by_topic[topic][community] = count
+def _raised_by_one_community(rows) -> list[SingleCommunityTopic]:
+    communities_by_topic = defaultdict(lambda: defaultdict(int))
+    for topic, community, _source, _month, count in rows:
+        if community is not None:
+            communities_by_topic[topic][community] += count
     return sorted(
         (
             SingleCommunityTopic(topic, *next(iter(by_community.items())))
@@ -208,6 +214,58 @@ def topics_raised_by_one_community(items) -> list[SingleCommunityTopic]:
         ),
         key=lambda row: (-row.count, row.topic),
     )
+
+
+def topics_by_community(items) -> CountTable:
+    """Topics by the community each item is counted for. People who chose "Another
+    community" have a column of their own, apart from items with no community."""
+    return _by_community(_topic_rows(items))
+
+
+def topics_over_time(items, months: int = 12) -> CountTable:
+    """Topics by the month items were received, for the latest `months` months."""
+    return _over_time(_topic_rows(items), months)
+
+
+def topics_raised_by_one_community(items) -> list[SingleCommunityTopic]:
+    """Topics that only one community raised: the "specific to certain communities"
+    part of a programme's evaluation."""
+    return _raised_by_one_community(_topic_rows(items))
+
+
+@dataclass(frozen=True)
+class TopicTables:
+    by_community: CountTable
+    over_time: CountTable
+    only_one_community: list[SingleCommunityTopic]
+
+
+def topic_tables(items, *, months: int = 12) -> TopicTables:
+    """The three tables above from one query."""
+    rows = _topic_rows(items)
+    return TopicTables(
+        _by_community(rows), _over_time(rows, months), _raised_by_one_community(rows)
+    )
+
+
+def feedback_analysis(*, programme_id: int | None = None) -> dict:
+    """The analysis page's figures, for one programme or all: the topic tables, and how
+    many items count for their event's community by default. Adding up 100,000 items
+    takes the database a few hundred milliseconds, so the figures are kept until
+    feedback changes (feedback.caching)."""
+
+    def work_out() -> dict:
+        items = feedback_for_analysis(programme_id=programme_id)
+        tables = topic_tables(items)
+        return {
+            "community_by_default": items.with_community_by_default().count(),
+            "by_community": tables.by_community,
+            "over_time": tables.over_time,
+            "only_one_community": tables.only_one_community,
+        }
+
+    scope = "all" if programme_id is None else programme_id
+    return kept(FEEDBACK, f"analysis:{scope}", work_out)
 
 
 def focus_group_candidates():

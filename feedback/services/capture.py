@@ -12,6 +12,7 @@ from contacts.models import Opportunity, OutboxMessage
 from contacts.services.outbox import outbox_enqueue
 from engagement.models import Community
 from engagement.public_cache import kept
+from feedback.caching import FEEDBACK, changed
 from feedback.models import (
     FeedbackItem,
     KeyQuestion,
@@ -402,6 +403,8 @@ def feedback_tag(*, items, topics=(), workstreams=(), replace: bool = False) -> 
         FeedbackItem.objects.filter(
             pk__in=[item.pk for item in items], status=FeedbackItem.Status.NEW
         ).update(status=FeedbackItem.Status.TAGGED)
+    # Links made in bulk send no signals.
+    changed(FEEDBACK)
     return len(items)
 
 

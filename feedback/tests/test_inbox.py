@@ -1,6 +1,7 @@
 """The feedback inbox: its order, filters, counts and tagging many items at once."""
 
-from datetime import datetime
+import re
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -116,3 +117,42 @@ def test_the_event_filter_reads_every_event_and_venue_in_one_query(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("feedback:inbox"))
     assert len(response.context["filter"].form.fields["event"].choices) == 33
+
+
+@pytest.mark.django_db
+def test_the_event_filter_is_kept_until_an_event_or_venue_changes(
+    client, coordinator, django_assert_max_num_queries
+):
+    venue = VenueFactory(name="Hulme Library")
+    event = EventFactory(title="Listening event", venue=venue)
+    client.force_login(coordinator)
+
+    def event_options():
+        page = client.get(reverse("feedback:inbox")).content.decode()
+        select = re.search(r'<select name="event".*?</select>', page, re.DOTALL).group()
+        return re.findall(r"<option[^>]*>([^<]*)</option>", select)
+
+    assert event_options()[1].endswith("Listening event (Hulme Library)")
+    with django_assert_max_num_queries(22) as again:
+        client.get(reverse("feedback:inbox"))
+    assert not any('FROM "events_event"' in query["sql"] for query in again.captured_queries)
+    EventFactory(title="Second event", starts_at=event.starts_at + timedelta(days=1))
+    assert "Second event" in event_options()[1]
+    venue.name = "Hulme Community Library"
+    venue.save()
+    assert event_options()[2].endswith("Listening event (Hulme Community Library)")
+
+
+@pytest.mark.django_db
+def test_the_event_filter_marks_the_chosen_event_and_escapes_titles(client, coordinator):
+    chosen = EventFactory(title="<b>Tea & talk</b>", venue=None)
+    EventFactory()
+    client.force_login(coordinator)
+    page = client.get(reverse("feedback:inbox"), {"event": chosen.pk}).content.decode()
+    select = re.search(r'<select name="event"[^>]*>', page).group()
+    assert 'id="id_event"' in select and "form-select" in select
+    assert re.search(
+        rf'<option value="{chosen.pk}" selected>[^<]*&lt;b&gt;Tea &amp; talk&lt;/b&gt;</option>',
+        page,
+    )
+    assert page.count(" selected>") == page.count("<select ")

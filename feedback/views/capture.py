@@ -33,12 +33,9 @@ from feedback.models import FeedbackItem, PendingSubmission, Submission, Topic, 
 from feedback.selectors import (
     arriving_flagged_forms,
     event_for_feedback_form,
-    feedback_for_analysis,
+    feedback_analysis,
     key_questions_for_form,
     lay_observation_for_feedback_form,
-    topics_by_community,
-    topics_over_time,
-    topics_raised_by_one_community,
 )
 from feedback.services import (
     feedback_flag,
@@ -529,16 +526,12 @@ def transcribe(request, pk):
 def analysis_view(request):
     programme_id = request.GET.get("programme")
     chosen = programme_id and programme_id.isascii() and programme_id.isdigit()
-    items = feedback_for_analysis(programme_id=int(programme_id) if chosen else None)
     return render(
         request,
         "feedback/analysis.html",
         {
             "programmes": Programme.objects.all(),
             "programme_id": programme_id,
-            "community_by_default": items.with_community_by_default().count(),
-            "by_community": topics_by_community(items),
-            "over_time": topics_over_time(items),
-            "only_one_community": topics_raised_by_one_community(items),
+            **feedback_analysis(programme_id=int(programme_id) if chosen else None),
         },
     )
