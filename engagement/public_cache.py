@@ -16,22 +16,19 @@ as if nothing were kept.
 
 import functools
 import hashlib
-import logging
 import re
 import secrets
-import time
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 
-logger = logging.getLogger(__name__)
+from engagement.kept import changed, current, keep, warn_outage
+from engagement.kept import kept as kept_value
 
-VERSION_KEY = "public-pages:version"
+PUBLIC = "public"
 CSRF_HOLE = "\x00csrf\x00"
 NONCE_HOLE = "\x00nonce\x00"
 HOLES = re.compile(r'(<input\b[^>]*\bname="(csrfmiddlewaretoken|form_nonce)"[^>]*\bvalue=")[^"]*"')
@@ -78,16 +75,6 @@ UNSHOWN_MODELS = {
     "otp_totp.totpdevice",
     "sessions.session",
 }
-OUTAGE_LOG_EVERY_SECONDS = 60.0
-_last_outage_warning = 0.0
-
-
-def _warn_outage(error: Exception) -> None:
-    global _last_outage_warning
-    now = time.monotonic()
-    if now - _last_outage_warning >= OUTAGE_LOG_EVERY_SECONDS:
-        _last_outage_warning = now
-        logger.warning("Public pages are rendered without the cache: %s", error)
 
 
 def _may_use_cache(request) -> bool:
@@ -98,15 +85,6 @@ def _may_use_cache(request) -> bool:
         and CookieStorage.cookie_name not in request.COOKIES
         and len(request.META.get("QUERY_STRING", "")) <= 200
     )
-
-
-def _current(key: str):
-    """The version of public content now, and what is kept under the key if it was made
-    from that version (else None), in one round trip."""
-    found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY) or _new_version()
-    kept_version, value = found.get(key, (None, None))
-    return version, (value if kept_version == version else None)
 
 
 def _page_key(request) -> str:
@@ -125,18 +103,15 @@ def cached_public_page(view):
             return view(request, *args, **kwargs)
         key = _page_key(request)
         try:
-            version, kept = _current(key)
+            version, found = current(PUBLIC, key)
         except Exception as error:  # noqa: BLE001 - any cache failure means render afresh
-            _warn_outage(error)
+            warn_outage("Public pages are rendered without the cache: %s", error)
             return view(request, *args, **kwargs)
-        if kept is not None:
-            return _from_kept(request, kept)
+        if found is not None:
+            return _from_kept(request, found[0])
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and not response.cookies:
-            try:
-                cache.set(key, (version, _kept(response)), settings.PUBLIC_PAGE_CACHE_SECONDS)
-            except Exception as error:  # noqa: BLE001
-                _warn_outage(error)
+            keep(key, version, _kept(response), settings.PUBLIC_PAGE_CACHE_SECONDS)
         return response
 
     return wrapper
@@ -176,46 +151,22 @@ def kept(name: str, compute):
     programme, its questions, an event from its QR code."""
     if settings.PUBLIC_PAGE_CACHE_SECONDS <= 0:
         return compute()
-    key = f"public-data:{name}"
-    try:
-        version, value = _current(key)
-    except Exception as error:  # noqa: BLE001 - any cache failure means work it out afresh
-        _warn_outage(error)
-        return compute()
-    if value is None:
-        value = (compute(),)
-        try:
-            cache.set(key, (version, value), settings.PUBLIC_PAGE_CACHE_SECONDS)
-        except Exception as error:  # noqa: BLE001
-            _warn_outage(error)
-    return value[0]
-
-
-def _new_version() -> str:
-    version = secrets.token_hex(6)
-    cache.add(VERSION_KEY, version, None)
-    return cache.get(VERSION_KEY) or version
+    return kept_value(PUBLIC, name, compute, seconds=settings.PUBLIC_PAGE_CACHE_SECONDS)
 
 
 def forget_public_pages() -> None:
     """Every kept public page is stale from now on."""
-    try:
-        cache.set(VERSION_KEY, secrets.token_hex(6), None)
-    except Exception as error:  # noqa: BLE001
-        _warn_outage(error)
+    changed(PUBLIC)
 
 
 def _on_change(sender, action="post_save", instance=None, **kwargs) -> None:
     if not action.startswith("post_"):
         return
     # A many-to-many change belongs to the record it was made on, not its link table.
-    changed = type(instance) if action != "post_save" and instance is not None else sender
-    if changed._meta.label_lower in UNSHOWN_MODELS:
+    record = type(instance) if action != "post_save" and instance is not None else sender
+    if record._meta.label_lower in UNSHOWN_MODELS:
         return
-    # Now, for this request and for tests inside one transaction, and again once the
-    # change is committed, so that no page rendered from the old rows in between is kept.
     forget_public_pages()
-    transaction.on_commit(forget_public_pages)
 
 
 def connect_signals() -> None:

@@ -1,0 +1,94 @@
+"""Values kept in the cache until what they are made from changes.
+
+Each kind of record (public content, feedback, events) has a version in the cache. A
+value is kept beside the version it was made from, and read back with that version in
+one round trip; a change gives the kind a new version, and what was kept under the old
+one is worked out again. The version changes at once inside a transaction and again
+when the change is committed, so that nothing worked out from the old rows in between
+is kept under the new one. With the cache unreachable everything is worked out every
+time, and the failure is logged once a minute at most.
+"""
+
+import logging
+import secrets
+import time
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
+
+# How long a version nothing has changed is kept; when it goes, a new one is made and
+# every value of its kind is worked out again.
+VERSION_SECONDS = 60 * 60
+OUTAGE_LOG_EVERY_SECONDS = 60.0
+_last_outage_warning = 0.0
+
+
+def warn_outage(message: str, *args) -> None:
+    global _last_outage_warning
+    now = time.monotonic()
+    if now - _last_outage_warning >= OUTAGE_LOG_EVERY_SECONDS:
+        _last_outage_warning = now
+        logger.warning(message, *args)
+
+
+def _version_key(kind: str) -> str:
+    return f"kept:{kind}:version"
+
+
+def _bump(kinds) -> None:
+    try:
+        cache.set_many(
+            {_version_key(kind): secrets.token_hex(6) for kind in kinds}, VERSION_SECONDS
+        )
+    except Exception:  # noqa: BLE001 - any cache failure: nothing kept is read either
+        warn_outage("The cache is unreachable; kept values could not be marked stale.")
+
+
+def changed(*kinds: str) -> None:
+    """What is kept about these kinds of records is stale from now on."""
+    if transaction.get_connection().in_atomic_block:
+        _bump(kinds)
+    transaction.on_commit(lambda: _bump(kinds))
+
+
+def _new_version(kind: str) -> str:
+    version = secrets.token_hex(6)
+    cache.add(_version_key(kind), version, VERSION_SECONDS)
+    return cache.get(_version_key(kind)) or version
+
+
+def current(kind: str, key: str) -> tuple[str, tuple | None]:
+    """The kind's version now, and (value,) if one made from that version is kept under
+    the key, else None; in one round trip. Raises when the cache is unreachable."""
+    found = cache.get_many([_version_key(kind), key])
+    version = found.get(_version_key(kind)) or _new_version(kind)
+    kept_version, value = found.get(key, (None, None))
+    return version, ((value,) if kept_version is not None and kept_version == version else None)
+
+
+def keep(key: str, version: str, value, seconds: int) -> None:
+    try:
+        cache.set(key, (version, value), seconds)
+    except Exception:  # noqa: BLE001
+        warn_outage("The cache is unreachable; %s was not kept.", key)
+
+
+def kept(kind: str, name: str, work_out: Callable, *, seconds: int = VERSION_SECONDS):
+    """The value called `name`, made from records of `kind`: as kept if it was made from
+    their current version, else worked out with `work_out()` and kept for `seconds` at
+    most. Values are kept per language, since their labels are translated."""
+    key = f"kept:{kind}:{name}:{get_language()}"
+    try:
+        version, found = current(kind, key)
+    except Exception:  # noqa: BLE001 - any cache failure: work it out afresh
+        warn_outage("The cache is unreachable; %s is worked out afresh.", name)
+        return work_out()
+    if found is not None:
+        return found[0]
+    value = work_out()
+    keep(key, version, value, seconds)
+    return value
