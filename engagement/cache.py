@@ -32,7 +32,7 @@ class SharedClientRedisCache(RedisCache):
         it is not there, in one round trip."""
         key = self.make_and_validate_key(key, version=version)
         client = self._cache.get_client(key, write=True)
-        with client.pipeline(transaction=True) as pipeline:
+        with client.pipeline(transaction=False) as pipeline:
             pipeline.set(key, 0, ex=timeout, nx=True)
             pipeline.incr(key)
             _created, count = pipeline.execute()

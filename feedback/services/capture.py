@@ -1,4 +1,5 @@
 import secrets
+from contextlib import nullcontext
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -250,10 +251,6 @@ def _alert_duty_officer_of_form(pending: PendingSubmission) -> None:
     )
 
 
-class _AlreadyStored(Exception):
-    pass
-
-
 def feedback_stage_form(
     *,
     answers,
@@ -275,11 +272,16 @@ def feedback_stage_form(
         if text.strip()
     ]
     flags = _safeguarding_phrases(text for _question, text in filled_in)
-    # The held form is written first: the unique nonce refuses a second copy of a form
-    # still held, and waits for a release that is moving the first copy, after which
-    # the released copy is found and this one is rolled back.
+    # A form already released is found here; one still held is refused by the unique
+    # nonce. A copy that slips in while its first is being released is skipped when its
+    # hour is released, as a form already stored.
+    if Submission.objects.filter(form_nonce=form_nonce).exists():
+        return False
+    # One statement, committed on its own: a visitor waits for no transaction. Inside a
+    # caller's transaction, a savepoint keeps a refused copy from breaking it.
+    nested = transaction.get_connection().in_atomic_block
     try:
-        with transaction.atomic():
+        with transaction.atomic() if nested else nullcontext():
             pending = PendingSubmission.objects.create(
                 event=event,
                 lay_observation=lay_observation,
@@ -291,9 +293,7 @@ def feedback_stage_form(
                 is_safeguarding_flagged=bool(flags),
                 safeguarding_terms=", ".join(flags)[:300],
             )
-            if Submission.objects.filter(form_nonce=form_nonce).exists():
-                raise _AlreadyStored
-    except (IntegrityError, _AlreadyStored):
+    except IntegrityError:
         return False
     if flags:
         _alert_duty_officer_of_form(pending)
