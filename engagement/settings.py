@@ -196,6 +196,9 @@ CELERY_TASK_ACKS_LATE = True
 # at once instead of acknowledging it as failed. Sending is safe to repeat: a message
 # is claimed in the database first, so a second delivery finds it sent and stops.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Worker processes: two for each core. Sending email is mostly waiting for the mail
+# server and the database, so one process per core leaves the cores half idle.
+CELERY_WORKER_CONCURRENCY = envint("CELERY_WORKER_CONCURRENCY", str(2 * (os.cpu_count() or 1)))
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Celery closes Django's database connections after every task unless told how many
 # tasks to keep one for; a new PostgreSQL connection costs more than sending an email.
@@ -223,6 +226,9 @@ OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", "5")
 OUTBOX_RETRY_BASE_SECONDS = envint("OUTBOX_RETRY_BASE_SECONDS", "60")
 OUTBOX_SWEEP_SECONDS = envint("OUTBOX_SWEEP_SECONDS", "60")
 OUTBOX_STUCK_AFTER_SECONDS = envint("OUTBOX_STUCK_AFTER_SECONDS", "600")
+# Messages queued together (a digest, an invitation) go to Celery this many to a task,
+# sent one after another over one connection to the mail server.
+OUTBOX_BATCH_SIZE = envint("OUTBOX_BATCH_SIZE", "50")
 # Beat runs as its own process in production; its schedule file lives under VAR_DIR.
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # /healthz gives details (which check failed, the mail backlog) to requests from the
