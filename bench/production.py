@@ -82,12 +82,19 @@ def describe(env: dict) -> str:
 
 
 @contextmanager
-def running_gunicorn(env: dict, port: int, *, workers: int = 2):
+def running_gunicorn(env: dict, port: int, *, workers: int = 2, output=None):
     """gunicorn serving the app on the port until the block ends; yields an object with
-    its address (`.base`) and process (`.process`), whose children are the workers."""
+    its address (`.base`) and process (`.process`), whose children are the workers.
+    `output`, an open file, takes what gunicorn and the app log instead of the terminal."""
     command = [PYTHON, "-m", "gunicorn", "engagement.wsgi", "--workers", str(workers),
                "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]  # fmt: skip
-    server = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env)
+    server = subprocess.Popen(
+        command,
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=output,
+        stderr=subprocess.STDOUT if output is not None else None,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         wait_until_up(f"{base}/bench/hello/", server)

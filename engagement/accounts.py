@@ -2,6 +2,7 @@
 throttle beside it, and the log line when an account is locked."""
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -17,6 +18,13 @@ from engagement.models import AuditLogEntry
 logger = logging.getLogger("engagement.accounts")
 
 ADDRESS_FAILURES_SCOPE = "sign-in-failures"
+# An address an account signed in from this recently is its owner's own (their desk,
+# their station); see lockout_parameters.
+KNOWN_ADDRESS_DAYS = 90
+# What django-axes counts wrong passwords by: the account, whoever typed them, and
+# (for the record it keeps) the account at each address.
+LOCK_THE_ACCOUNT = ["username", ["username", "ip_address"]]
+LOCK_THE_ACCOUNT_AT_THIS_ADDRESS = [["username", "ip_address"]]
 
 
 def username_for_lockout(request, credentials) -> str | None:
@@ -29,6 +37,28 @@ def username_for_lockout(request, credentials) -> str | None:
         return None
     limit = get_user_model()._meta.get_field(field).max_length
     return str(username).replace("\x00", "")[:limit]
+
+
+def lockout_parameters(request_or_attempt, credentials=None) -> list:
+    """Wrong passwords lock the account they were typed for, from every address, except
+    an address the account signed in from in the last KNOWN_ADDRESS_DAYS: there, only
+    wrong passwords typed from that address count. So nobody can lock a member of staff
+    out by guessing at their password from elsewhere, and signing in at their desk
+    clears only their own mistakes, never the guesses of someone elsewhere."""
+    from axes.models import AccessBase, AccessLog
+
+    if isinstance(request_or_attempt, AccessBase):
+        return LOCK_THE_ACCOUNT
+    username = username_for_lockout(request_or_attempt, credentials)
+    address = getattr(request_or_attempt, "axes_ip_address", None)
+    if not username or not address:
+        return LOCK_THE_ACCOUNT
+    signed_in_here = AccessLog.objects.filter(
+        username=username,
+        ip_address=address,
+        attempt_time__gte=timezone.now() - timedelta(days=KNOWN_ADDRESS_DAYS),
+    ).exists()
+    return LOCK_THE_ACCOUNT_AT_THIS_ADDRESS if signed_in_here else LOCK_THE_ACCOUNT
 
 
 def _address_window_seconds() -> int:

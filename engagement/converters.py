@@ -26,6 +26,14 @@ class SignedValueConverter(TokenConverter):
     regex = r"[A-Za-z0-9_:.-]{1,400}"
 
 
+class JoinCodeConverter(TokenConverter):
+    """A live session's join code as people type it into an address: letters and
+    digits, with the spaces and dashes that reading the code takes out."""
+
+    regex = r"[A-Za-z0-9 -]{1,20}"
+
+
 def register_token_converters() -> None:
     register_converter(TokenConverter, "token")
     register_converter(SignedValueConverter, "signed")
+    register_converter(JoinCodeConverter, "joincode")

@@ -10,9 +10,11 @@ server error, or that would reach the database with a value PostgreSQL cannot st
 - a Content-Length that is not a whole number (Django reads it with int() and fails);
 - a declared charset that is a codec but cannot decode text, such as base64 or idna
   (Django's form parsers look the charset up, find it, then fail to decode with it);
-- a Content-Type that Django cannot parse at all, which fails while Django builds the
-  request, before any middleware runs. The WSGI wrapper below catches that one and
-  hands the request on marked, so that the middleware can refuse it like the others.
+- a Content-Type that Django cannot parse at all, or whose charset cannot decode text
+  when the request also has a query string (setting the request's encoding reads the
+  query string with it). Both fail while Django builds the request, before any
+  middleware runs. The WSGI wrapper below catches them and hands the request on
+  marked, so that the middleware can refuse it like the others.
 
 Such a request gets the friendly 400 page. Paths are not checked here: every path
 parameter is matched by a converter that admits only the characters it can really
@@ -83,7 +85,8 @@ class RefuseUnreadableContentType:
         self.application = application
 
     def __call__(self, environ, start_response):
-        if _breaks_request_parsing(environ.get("CONTENT_TYPE", "")):
+        content_type = environ.get("CONTENT_TYPE", "")
+        if _breaks_request_parsing(content_type) or _has_unusable_charset(content_type):
             environ = {
                 **environ,
                 "CONTENT_TYPE": "application/octet-stream",

@@ -344,12 +344,13 @@ LOGOUT_REDIRECT_URL = "login"
 
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", "30"))
-# Wrong passwords lock the account they were typed for, whoever typed them. They never
-# lock an address: a whole police station, or everyone behind one proxy, can share one,
-# and a few typos on made-up usernames must not lock out the force. Account plus
-# address adds no lock of its own (the account alone locks first) but keeps the
-# address of each attempt for the record, which is what axes' own check asks for.
-AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+# Wrong passwords lock the account they were typed for, whoever typed them, except at
+# an address the account signed in from lately, where only that address's mistakes
+# count (engagement.accounts.lockout_parameters): nobody can lock a member of staff out
+# of their own desk from elsewhere. They never lock an address: a whole police
+# station, or everyone behind one proxy, can share one, and a few typos on made-up
+# usernames must not lock out the force.
+AXES_LOCKOUT_PARAMETERS = "engagement.accounts.lockout_parameters"
 AXES_CLIENT_IP_CALLABLE = "engagement.clients.client_address_for_axes"
 # Axes keeps at most 255 characters of a username; no real one is longer than 150.
 AXES_USERNAME_CALLABLE = "engagement.accounts.username_for_lockout"

@@ -93,6 +93,11 @@ def attendee_set_preferences(
 ) -> None:
     """Their own preferences, on the page a short-lived emailed link opens: what they
     want from us, and the language to write to them in."""
+    # The person's row first, as erasing does: choices saved in the same moment as an
+    # erasure wait for it instead of deadlocking with it, and bring nothing back.
+    attendee = Attendee.objects.select_for_update().get(pk=attendee.pk)
+    if attendee.is_erased:
+        return
     if language and language != attendee.language:
         attendee.language = language
         attendee.save(update_fields=["language"])

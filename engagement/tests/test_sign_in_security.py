@@ -151,6 +151,44 @@ def test_wrong_passwords_lock_the_account_from_every_address(coordinator):
 
 
 @pytest.mark.django_db
+def test_guesses_from_elsewhere_never_lock_staff_out_of_the_address_they_use(coordinator):
+    # The owner has signed in from their desk before.
+    sign_in(Client(), "coordinator", address="10.0.5.5")
+    for number in range(10):
+        sign_in(Client(), "coordinator", password="wrong", address=f"10.0.6.{number}")
+    # The guesser is locked out, even with the right password, from anywhere else…
+    guesser = Client()
+    assert sign_in(guesser, "coordinator", address="10.0.6.99").status_code == 429
+    assert not is_signed_in(guesser)
+    # …while the owner signs in at their desk as usual.
+    owner = Client()
+    sign_in(owner, "coordinator", address="10.0.5.5")
+    assert is_signed_in(owner)
+
+
+@pytest.mark.django_db
+def test_signing_in_at_ones_desk_does_not_wipe_the_guesses_made_elsewhere(coordinator):
+    sign_in(Client(), "coordinator", address="10.0.5.5")
+    for number in range(4):
+        sign_in(Client(), "coordinator", password="wrong", address=f"10.0.6.{number}")
+    sign_in(Client(), "coordinator", address="10.0.5.5")
+    # One more guess from elsewhere is the fifth: the account is locked there.
+    sign_in(Client(), "coordinator", password="wrong", address="10.0.6.50")
+    guesser = Client()
+    assert sign_in(guesser, "coordinator", address="10.0.6.51").status_code == 429
+
+
+@pytest.mark.django_db
+def test_wrong_passwords_at_the_owners_own_address_still_lock_it_there(coordinator):
+    sign_in(Client(), "coordinator", address="10.0.5.5")
+    for _attempt in range(5):
+        sign_in(Client(), "coordinator", password="wrong", address="10.0.5.5")
+    owner = Client()
+    assert sign_in(owner, "coordinator", address="10.0.5.5").status_code == 429
+    assert not is_signed_in(owner)
+
+
+@pytest.mark.django_db
 def test_a_lockout_is_logged_with_the_username_and_never_the_password(coordinator, caplog):
     with caplog.at_level(logging.WARNING):
         for _attempt in range(6):

@@ -546,6 +546,19 @@ def test_a_nul_byte_in_the_address_is_refused_by_the_middleware(client, session)
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize("part", ["", "state/", "send/", "support/1/", "answer/1/"])
+def test_a_nul_byte_for_the_code_in_the_address_is_not_found(client, session, part):
+    # The code in the path went to the database, which refuses a NUL byte: a 500.
+    request = client.get if part in ("", "state/") else client.post
+    assert request(f"/live/%00/{part}").status_code == 404
+
+
+def test_a_code_typed_into_the_address_with_a_dash_or_a_space_opens_the_phone_page(client, session):
+    code = session.code
+    for typed in (f"{code[:3]}-{code[3:]}", f"{code[:3]}%20{code[3:]}".lower()):
+        assert client.get(f"/live/{typed}/").status_code == 200
+
+
 def test_a_100_kb_point_is_refused_as_too_long(client, session):
     response = send(client, session, text="x" * 100_000)
 
