@@ -18,6 +18,7 @@ logger = logging.getLogger(__name__)
 
 # How long someone is asked to wait before trying again while the database is away.
 DATABASE_RETRY_AFTER_SECONDS = 30
+OUTAGE_ERROR_CLASSES = ("08", "53", "57")
 
 
 def bad_request(request, exception=None):
@@ -51,9 +52,20 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # Django calls this while handling the exception, so it is still at hand.
     error = sys.exc_info()[1]
-    if isinstance(error, OperationalError | InterfaceError):
+    if _lost_connection(error):
         return database_unavailable(error)
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def _lost_connection(error) -> bool:
+    """Whether the error is the database being out of reach: a connection that failed
+    or was dropped (no error code), or PostgreSQL's codes for a lost connection (08),
+    too many connections (53) and a shutdown or restart (57). Anything else it answers
+    with, a deadlock (40P01) say, is a fault and stays a 500 with its traceback."""
+    if not isinstance(error, OperationalError | InterfaceError):
+        return False
+    code = getattr(error.__cause__, "pgcode", None)
+    return code is None or code.startswith(OUTAGE_ERROR_CLASSES)
 
 
 def database_unavailable(error: Exception) -> HttpResponse:

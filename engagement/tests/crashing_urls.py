@@ -16,4 +16,29 @@ def database_gone(request):
     )
 
 
-urlpatterns = [path("crash/", crash), path("database-gone/", database_gone)]
+class _Deadlock(Exception):
+    pgcode = "40P01"
+
+
+def deadlock(request):
+    # PostgreSQL answered, with an error code: a fault to look into, not an outage.
+    raise OperationalError("deadlock detected") from _Deadlock()
+
+
+class _AdminShutdown(Exception):
+    pgcode = "57P01"
+
+
+def restarting(request):
+    # What a connection open when PostgreSQL restarts ("-m fast") gets.
+    raise OperationalError("terminating connection due to administrator command") from (
+        _AdminShutdown()
+    )
+
+
+urlpatterns = [
+    path("crash/", crash),
+    path("restarting/", restarting),
+    path("database-gone/", database_gone),
+    path("deadlock/", deadlock),
+]

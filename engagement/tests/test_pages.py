@@ -78,12 +78,13 @@ def test_a_crash_shows_the_friendly_500_page(settings):
 
 
 @pytest.mark.django_db
-def test_a_database_that_cannot_be_reached_gets_a_try_again_page(settings, caplog):
+@pytest.mark.parametrize("path", ["/database-gone/", "/restarting/"])
+def test_a_database_that_cannot_be_reached_gets_a_try_again_page(settings, caplog, path):
     settings.DEBUG = False
     settings.ROOT_URLCONF = "engagement.tests.crashing_urls"
     client = Client(raise_request_exception=False)
     with caplog.at_level(logging.INFO):
-        response = client.get("/database-gone/")
+        response = client.get(path)
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "30"
     page = response.content.decode()
@@ -95,6 +96,16 @@ def test_a_database_that_cannot_be_reached_gets_a_try_again_page(settings, caplo
     assert ("engagement.errors", logging.WARNING) in records
     assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
     assert not any(record.exc_info for record in caplog.records)
+
+
+def test_an_error_the_database_answered_with_is_a_500_with_its_traceback_logged(settings, caplog):
+    settings.DEBUG = False
+    settings.ROOT_URLCONF = "engagement.tests.crashing_urls"
+    client = Client(raise_request_exception=False)
+    with caplog.at_level(logging.INFO):
+        response = client.get("/deadlock/")
+    assert response.status_code == 500
+    assert any(record.exc_info for record in caplog.records if record.levelno >= logging.ERROR)
 
 
 @pytest.mark.django_db
