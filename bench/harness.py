@@ -52,6 +52,23 @@ def print_table(title: str, figures: list[Figure], *, enforced: bool = True) -> 
     return 1 if missed else 0
 
 
+def run_sections(modules: dict, names, entry: str, *, smoke: bool) -> list[Figure]:
+    """Each named module's figures, from its function `entry(smoke=...)`. A module that
+    fails adds a failed "ran to the end" figure instead of hiding the others."""
+    import importlib
+    import traceback
+
+    figures: list[Figure] = []
+    for name in names:
+        print(f"== {name}", flush=True)
+        try:
+            figures += getattr(importlib.import_module(modules[name]), entry)(smoke=smoke)
+        except (Exception, SystemExit) as error:
+            traceback.print_exc()
+            figures.append(Figure(f"{name}: ran to the end", "no error", repr(error)[:60], False))
+    return figures
+
+
 def ratio(value: float, ceiling: float) -> str:
     return f"{100 * value / ceiling:.1f} %" if ceiling else "n/a"
 

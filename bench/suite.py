@@ -10,17 +10,15 @@ does not enforce the targets, so that CI keeps the benchmarks working.
 
 import argparse
 import datetime
-import importlib
 import os
 import platform
 import sys
-import traceback
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from bench.harness import Figure, missing_services, print_table  # noqa: E402
+from bench.harness import missing_services, print_table, run_sections  # noqa: E402
 
 # Each module has measure(smoke: bool) -> list[Figure]. The public pages' run also
 # reports their weight and the gunicorn workers' memory; the scaling run the exports'.
@@ -62,15 +60,7 @@ def main() -> int:
         print("make bench needs:\n" + "\n".join(f"  - {need}" for need in missing))
         return 2
 
-    figures: list[Figure] = []
-    for name in args.only or SECTIONS:
-        print(f"== {name}", flush=True)
-        try:
-            module = importlib.import_module(SECTIONS[name])
-            figures += module.measure(smoke=args.smoke)
-        except (Exception, SystemExit) as error:  # one broken section must not hide the rest
-            traceback.print_exc()
-            figures.append(Figure(f"{name}: ran to the end", "no error", repr(error)[:60], False))
+    figures = run_sections(SECTIONS, args.only or SECTIONS, "measure", smoke=args.smoke)
     today = datetime.date.today().isoformat()
     status = print_table(
         f"Community Voice benchmarks, {today}, {machine()}",

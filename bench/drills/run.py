@@ -10,15 +10,13 @@ non-zero when a drill fails. `--smoke` runs each drill small, for CI.
 
 import argparse
 import datetime
-import importlib
 import sys
-import traceback
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from bench.harness import Figure, missing_services, print_table  # noqa: E402
+from bench.harness import missing_services, print_table, run_sections  # noqa: E402
 from bench.suite import machine  # noqa: E402
 
 # Each module has run(smoke: bool) -> list[Figure].
@@ -41,14 +39,7 @@ def main() -> int:
         print("make drills needs:\n" + "\n".join(f"  - {need}" for need in missing))
         return 2
 
-    figures: list[Figure] = []
-    for name in args.only or DRILLS:
-        print(f"== {name}", flush=True)
-        try:
-            figures += importlib.import_module(DRILLS[name]).run(smoke=args.smoke)
-        except (Exception, SystemExit) as error:  # one broken drill must not hide the rest
-            traceback.print_exc()
-            figures.append(Figure(f"{name}: ran to the end", "no error", repr(error)[:60], False))
+    figures = run_sections(DRILLS, args.only or DRILLS, "run", smoke=args.smoke)
     today = datetime.date.today().isoformat()
     # Drills are pass or fail even in a smoke run: a small drill must still recover.
     return print_table(f"Community Voice drills, {today}, {machine()}", figures)
