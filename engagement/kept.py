@@ -81,14 +81,27 @@ def kept(kind: str, name: str, work_out: Callable, *, seconds: int = VERSION_SEC
     """The value called `name`, made from records of `kind`: as kept if it was made from
     their current version, else worked out with `work_out()` and kept for `seconds` at
     most. Values are kept per language, since their labels are translated."""
-    key = f"kept:{kind}:{name}:{get_language()}"
+    return kept_together(kind, {name: work_out}, seconds=seconds)[name]
+
+
+def kept_together(
+    kind: str, work_outs: dict[str, Callable], *, seconds: int = VERSION_SECONDS
+) -> dict:
+    """Several values made from records of `kind`, as kept() gives each, read in one
+    round trip: {name: value} for each {name: work_out}."""
+    language = get_language()
+    keys = {name: f"kept:{kind}:{name}:{language}" for name in work_outs}
     try:
-        version, found = current(kind, key)
+        found = cache.get_many([_version_key(kind), *keys.values()])
+        version = found.get(_version_key(kind)) or _new_version(kind)
     except Exception:  # noqa: BLE001 - any cache failure: work it out afresh
-        warn_outage("The cache is unreachable; %s is worked out afresh.", name)
-        return work_out()
-    if found is not None:
-        return found[0]
-    value = work_out()
-    keep(key, version, value, seconds)
-    return value
+        warn_outage("The cache is unreachable; %s is worked out afresh.", ", ".join(work_outs))
+        return {name: work_out() for name, work_out in work_outs.items()}
+    values = {}
+    for name, work_out in work_outs.items():
+        kept_version, value = found.get(keys[name], (None, None))
+        if kept_version is None or kept_version != version:
+            value = work_out()
+            keep(keys[name], version, value, seconds)
+        values[name] = value
+    return values

@@ -26,7 +26,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 
 from engagement.kept import changed, current, keep, warn_outage
-from engagement.kept import kept as kept_value
+from engagement.kept import kept_together as kept_values_together
 
 PUBLIC = "public"
 CSRF_HOLE = "\x00csrf\x00"
@@ -149,9 +149,15 @@ def kept(name: str, compute):
     """compute()'s value, worked out once and shared by every process until something
     public changes (as for pages), for what every public form needs on every visit: the
     programme, its questions, an event from its QR code."""
+    return kept_together({name: compute})[name]
+
+
+def kept_together(computes: dict) -> dict:
+    """Several values as kept() gives each, read in one round trip: {name: value} for
+    each {name: compute}."""
     if settings.PUBLIC_PAGE_CACHE_SECONDS <= 0:
-        return compute()
-    return kept_value(PUBLIC, name, compute, seconds=settings.PUBLIC_PAGE_CACHE_SECONDS)
+        return {name: compute() for name, compute in computes.items()}
+    return kept_values_together(PUBLIC, computes, seconds=settings.PUBLIC_PAGE_CACHE_SECONDS)
 
 
 def forget_public_pages() -> None:

@@ -38,13 +38,15 @@ urlpatterns = [
 
 # Every app's pages, public and staff. Public pages are also served under a language
 # prefix (/so/…); PublicLanguageMiddleware sends a prefixed staff address to English.
+# The anonymous feedback form comes first: it is what busy events post to, and Django
+# tries the patterns in order.
 urlpatterns += i18n_patterns(
+    path("", include("feedback.public_urls")),
     path("", include("feedback.panel_urls")),
     path("", include("events.urls")),
     path("", include("contacts.public_urls")),
     path("", include("contacts.urls")),
     path("", include("feedback.urls")),
-    path("", include("feedback.public_urls")),
     path("", include("actions.urls")),
     path("", include("actions.export_urls")),
     path("", include("actions.pack_urls")),

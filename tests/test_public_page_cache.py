@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from engagement.models import Heartbeat
 from engagement.public_cache import forget_public_pages
+from engagement.tests.test_kept import round_trips  # noqa: F401 - a fixture
 from events.tests.factories import EventFactory
 from feedback.models import PendingSubmission, Submission
 from feedback.tests.factories import ProgrammeKeyQuestionFactory, SafeguardingTermFactory
@@ -223,3 +224,33 @@ def test_a_question_added_to_the_programme_is_asked_and_stored_at_once(programme
     )
 
     assert PendingSubmission.objects.get().answers == [[question.pk, "Along the canal"]]
+
+
+def send_the_general_form(visitor: Client, text: str):
+    page = visitor.get("/give-feedback/").content.decode()
+    return visitor.post(
+        "/give-feedback/", {"form_nonce": NONCE.search(page).group(1), answer_box(page): text}
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_form_sent_once_the_form_is_kept_costs_one_statement_and_one_cache_read(
+    programme,
+    django_assert_num_queries,
+    round_trips,  # noqa: F811
+):
+    visitor = Client()
+    send_the_general_form(visitor, "Brighter street lights")  # keeps what the form needs
+    page = visitor.get("/give-feedback/").content.decode()
+    round_trips.clear()
+
+    with django_assert_num_queries(1):
+        response = visitor.post(
+            "/give-feedback/",
+            {"form_nonce": NONCE.search(page).group(1), answer_box(page): "More patrols"},
+        )
+
+    assert response.status_code == 302
+    # The questions and the safeguarding phrases come in the same read.
+    assert len(round_trips) == 1
+    assert PendingSubmission.objects.filter(answers__0__1="More patrols").exists()

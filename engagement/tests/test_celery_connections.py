@@ -9,6 +9,7 @@ import pytest
 from celery.fixups.django import DjangoWorkerFixup
 from django.db import connection
 
+from conftest import require_service
 from engagement.celery import app, keep_database_connections_as_requests_do
 
 
@@ -39,8 +40,11 @@ def test_a_healthy_connection_is_kept_between_tasks():
     assert connection.health_check_done is False
 
 
+# SQLite's in-memory test database is never closed, so this needs PostgreSQL.
+@pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_a_connection_past_its_age_or_broken_is_closed_after_a_task():
+    require_service(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     fresh_connection()
     connection.close_at = time.monotonic() - 1
     keep_database_connections_as_requests_do(task=task(in_process=False))

@@ -4,6 +4,8 @@
 from feedback.services.capture import (  # noqa: F401
     FINISHED,
     OUTBOX_TIMES,
+    SAFEGUARDING_PHRASES,
+    all_safeguarding_phrases,
     current_hour,
     feedback_flag,
     feedback_mark_flag_reviewed,

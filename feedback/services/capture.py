@@ -56,11 +56,18 @@ def _alert_duty_officer(
     )
 
 
-def _safeguarding_phrases(texts) -> list[str]:
-    phrases = kept(
-        "safeguarding-phrases",
-        lambda: list(SafeguardingTerm.objects.values_list("phrase", flat=True)),
-    )
+# The name the safeguarding phrases are kept under (engagement/public_cache.py), for a
+# view that reads them with what else it needs in one round trip.
+SAFEGUARDING_PHRASES = "safeguarding-phrases"
+
+
+def all_safeguarding_phrases() -> list[str]:
+    return list(SafeguardingTerm.objects.values_list("phrase", flat=True))
+
+
+def _safeguarding_phrases(texts, phrases: list[str] | None = None) -> list[str]:
+    if phrases is None:
+        phrases = kept(SAFEGUARDING_PHRASES, all_safeguarding_phrases)
     found = []
     for text in texts:
         found += [phrase for phrase in safeguarding_phrases(text, phrases) if phrase not in found]
@@ -251,6 +258,32 @@ def _alert_duty_officer_of_form(pending: PendingSubmission) -> None:
     )
 
 
+def _hold_unless_sent_before(pending: PendingSubmission) -> bool:
+    """Insert the held form unless a form with its nonce is held or stored already, and
+    say whether it was inserted. One statement, where the ORM would take a query and an
+    insert: every anonymous form waits for this. (A copy that slips in while its first
+    is being released is skipped when its hour is released, as a form already stored.)
+    The row is written as the model would write it; no signals listen for held forms."""
+    connection = transaction.get_connection()
+    fields = PendingSubmission._meta.concrete_fields
+    quote = connection.ops.quote_name
+    table = quote(PendingSubmission._meta.db_table)
+    columns = ", ".join(quote(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    stored = quote(Submission._meta.db_table)
+    nonce = quote("form_nonce")
+    # Only names from the models go into the text; every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} ({columns}) SELECT {placeholders} "  # noqa: S608
+        f"WHERE NOT EXISTS (SELECT 1 FROM {stored} WHERE {nonce} = %s) "
+        f"ON CONFLICT ({nonce}) DO NOTHING"
+    )
+    values = [field.get_db_prep_save(field.pre_save(pending, True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, pending.form_nonce])
+        return cursor.rowcount == 1
+
+
 def feedback_stage_form(
     *,
     answers,
@@ -259,41 +292,41 @@ def feedback_stage_form(
     another_community: bool = False,
     form_nonce: str,
     lay_observation: Opportunity | None = None,
+    flag_phrases: list[str] | None = None,
 ) -> bool:
     """Hold an anonymous online form until its hour is over; `answers` is a list of
     (key question or None, text), and the community is as feedback_record takes it.
     A visitor's form about a lay observation gives `lay_observation` instead of an
     event. Returns whether it is new: the same form sent twice (the same nonce) is kept
     once, whether or not it has been released yet. Words that suggest someone is at
-    risk tell the duty inbox at once."""
+    risk tell the duty inbox at once; a caller that has read those phrases already
+    (all_safeguarding_phrases, kept as SAFEGUARDING_PHRASES) passes them as `flag_phrases`."""
     filled_in = [
         [key_question.pk if key_question else None, text.strip()]
         for key_question, text in answers
         if text.strip()
     ]
-    flags = _safeguarding_phrases(text for _question, text in filled_in)
-    # A form already released is found here; one still held is refused by the unique
-    # nonce. A copy that slips in while its first is being released is skipped when its
-    # hour is released, as a form already stored.
-    if Submission.objects.filter(form_nonce=form_nonce).exists():
-        return False
-    # One statement, committed on its own: a visitor waits for no transaction. Inside a
-    # caller's transaction, a savepoint keeps a refused copy from breaking it.
+    flags = _safeguarding_phrases((text for _question, text in filled_in), flag_phrases)
+    pending = PendingSubmission(
+        event=event,
+        lay_observation=lay_observation,
+        community=community,
+        another_community=another_community,
+        answers=filled_in,
+        form_nonce=form_nonce,
+        received_hour=current_hour(),
+        is_safeguarding_flagged=bool(flags),
+        safeguarding_terms=", ".join(flags)[:300],
+    )
+    # Committed on its own: a visitor waits for no transaction. Inside a caller's
+    # transaction, a savepoint keeps a refused form from breaking it.
     nested = transaction.get_connection().in_atomic_block
     try:
         with transaction.atomic() if nested else nullcontext():
-            pending = PendingSubmission.objects.create(
-                event=event,
-                lay_observation=lay_observation,
-                community=community,
-                another_community=another_community,
-                answers=filled_in,
-                form_nonce=form_nonce,
-                received_hour=current_hour(),
-                is_safeguarding_flagged=bool(flags),
-                safeguarding_terms=", ".join(flags)[:300],
-            )
+            is_new = _hold_unless_sent_before(pending)
     except IntegrityError:
+        return False
+    if not is_new:
         return False
     if flags:
         _alert_duty_officer_of_form(pending)

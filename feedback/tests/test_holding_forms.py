@@ -15,7 +15,12 @@ from contacts.models import OutboxMessage
 from contacts.services.outbox import outbox_send
 from engagement.roles import Role
 from feedback.models import FeedbackItem, PendingSubmission, Submission
-from feedback.services import current_hour, feedback_release_pending, feedback_stage_form
+from feedback.services import (
+    all_safeguarding_phrases,
+    current_hour,
+    feedback_release_pending,
+    feedback_stage_form,
+)
 from feedback.tasks import release_pending_feedback
 from feedback.tests.factories import SafeguardingTermFactory
 from feedback.tests.helpers import (
@@ -101,6 +106,34 @@ def test_the_same_form_is_kept_once_whether_or_not_it_has_been_released(event_an
     assert not stage(event, question, "twice", "More patrols")
     assert not PendingSubmission.objects.exists()
     assert Submission.objects.count() == FeedbackItem.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_form_is_held_in_one_statement_and_a_copy_sent_after_its_release_is_refused(
+    settings, django_assert_num_queries
+):
+    settings.SAFEGUARDING_EMAIL = DUTY_INBOX
+    SafeguardingTermFactory(phrase="knife")
+    event, question = a_programme_with_a_question()
+    phrases = all_safeguarding_phrases()
+
+    with django_assert_num_queries(1):
+        assert feedback_stage_form(
+            answers=[(question, "More patrols")],
+            event=event,
+            form_nonce="n1",
+            flag_phrases=phrases,
+        )
+    assert stage(event, question, "n2", "He has a knife")
+    assert not stage(event, question, "n2", "He has a knife")
+    feedback_release_pending(now=the_next_hour())
+    assert not stage(event, question, "n1", "More patrols")
+    assert not stage(event, question, "n2", "He has a knife")
+
+    assert not PendingSubmission.objects.exists()
+    assert Submission.objects.count() == FeedbackItem.objects.count() == 2
+    # The duty inbox is told once about the form, however often it is sent.
+    assert OutboxMessage.objects.filter(to_address=DUTY_INBOX).count() == 1
 
 
 @pytest.mark.django_db

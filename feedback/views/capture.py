@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from engagement.models import Community, Programme
-from engagement.public_cache import cached_public_page, kept
+from engagement.public_cache import cached_public_page, kept_together
 from engagement.ratelimit import too_many
 from engagement.roles import Capability, can, capability_required
 from events.access import get_event_for
@@ -38,6 +38,8 @@ from feedback.selectors import (
     lay_observation_for_feedback_form,
 )
 from feedback.services import (
+    SAFEGUARDING_PHRASES,
+    all_safeguarding_phrases,
     feedback_flag,
     feedback_mark_flag_reviewed,
     feedback_mark_redaction_checked,
@@ -80,6 +82,13 @@ def _active_programme_questions():
     return list(key_questions_for_form(programme=Programme.objects.active().first()))
 
 
+def _kept_with_phrases(name: str, compute):
+    """compute()'s kept value and the safeguarding phrases a sent form is checked
+    against, in one round trip to the cache: every anonymous form needs both."""
+    found = kept_together({name: compute, SAFEGUARDING_PHRASES: all_safeguarding_phrases})
+    return found[name], found[SAFEGUARDING_PHRASES]
+
+
 @never_cache
 @cached_public_page
 def give_feedback(request, token=None, lay_observation_token=None):
@@ -97,16 +106,18 @@ def give_feedback(request, token=None, lay_observation_token=None):
                 status=410,
             )
     if token is not None:
-        event, questions = kept(f"feedback-form:{token}", lambda: _event_and_questions(token))
+        (event, questions), flag_phrases = _kept_with_phrases(
+            f"feedback-form:{token}", lambda: _event_and_questions(token)
+        )
         if event is None or event.is_cancelled:
             return _refusal(request, "form_not_found", 404)
         if timezone.now() > event.feedback_closes_at:
             return render(request, "feedback/form_closed.html", {"event": event}, status=410)
     elif lay_observation is None:
-        questions = kept("feedback-form", _active_programme_questions)
+        questions, flag_phrases = _kept_with_phrases("feedback-form", _active_programme_questions)
     else:
         # A visitor's form about a lay observation asks what they thought of it, and only that.
-        questions = ()
+        questions, flag_phrases = (), None
     form_options = {
         "key_questions": questions,
         "event_community": event.focus_community if event else None,
@@ -140,6 +151,7 @@ def give_feedback(request, token=None, lay_observation_token=None):
                 event=event,
                 lay_observation=lay_observation,
                 form_nonce=form.cleaned_data["form_nonce"],
+                flag_phrases=flag_phrases,
                 **form.community_answer(),
             )
             return redirect(thanks_url)
