@@ -324,6 +324,64 @@ def test_forbidden_page_is_accessible(live_server, page, sign_in, axe_check, foc
     axe_check(page, "403 page")
 
 
+def failure_page(status: int) -> str:
+    """The page the app answers with when it cannot read a request (400), fails (500)
+    or cannot reach its database (503), as its handlers render it."""
+    from django.db import OperationalError
+
+    from engagement import errors
+
+    if status == 400:
+        return errors.bad_request(None).content.decode()
+    if status == 503:
+        return errors.database_unavailable(OperationalError("closed")).content.decode()
+    try:
+        raise RuntimeError("a fault")
+    except RuntimeError:
+        return errors.server_error(None).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("status", "heading"),
+    [
+        (400, "We could not read that"),
+        (500, "Sorry, something went wrong"),
+        (503, "Please try again"),
+    ],
+)
+def test_failure_pages_are_accessible_and_fit_a_small_phone(
+    live_server, page, axe_check, status, heading
+):
+    page.set_viewport_size(SMALL_PHONE)
+    # Opened on the site, so that the page's own styles load from it as they would.
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.set_content(failure_page(status), wait_until="load")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    expect(page.get_by_role("main")).to_have_count(1)
+    expect(page.get_by_role("banner")).to_have_count(1)
+    styled = "[...document.styleSheets].filter(sheet => sheet.cssRules.length).length"
+    assert page.evaluate(styled) >= 2, "Bootstrap and the site's styles load"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    axe_check(page, f"{status} page")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+
+
+def test_a_form_sent_without_its_cookie_gets_an_accessible_page_to_try_again(
+    live_server, page, axe_check, coordinator
+):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.context.clear_cookies()
+    page.get_by_label("Username").fill(coordinator.username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Please try again")
+    assert_page_structure(page)
+    axe_check(page, "CSRF failure page")
+
+
 # Two-step sign-in -----------------------------------------------------------------
 
 
