@@ -3,8 +3,10 @@
 Behind the reverse proxy that the deployment guide describes, every connection comes
 from the proxy, so the connection address is the same for everyone. The proxy appends
 the address it saw to X-Forwarded-For; that last entry is the only one we trust, since
-anything before it is whatever the client chose to send. Sign-in lockout and the rate
-limits of public forms both ask this one function.
+anything before it is whatever the client chose to send, and only on a connection from
+a proxy in TRUSTED_PROXIES (or a Unix socket, which only the machine's own proxy can
+reach): a client that gets past the proxy is known by its own address. Sign-in lockout
+and the rate limits of public forms both ask this one function.
 """
 
 import ipaddress
@@ -19,9 +21,19 @@ def _valid_address(value: str) -> str:
         return ""
 
 
+def _is_trusted_proxy(remote_addr: str) -> bool:
+    if remote_addr == "":
+        return True  # a Unix socket
+    address = _valid_address(remote_addr)
+    return bool(address) and any(
+        ipaddress.ip_address(address) in network for network in settings.TRUSTED_PROXIES
+    )
+
+
 def client_address(request) -> str:
-    connection_address = _valid_address(request.META.get("REMOTE_ADDR", ""))
-    if settings.BEHIND_HTTPS_PROXY:
+    remote_addr = request.META.get("REMOTE_ADDR", "")
+    connection_address = _valid_address(remote_addr)
+    if settings.BEHIND_HTTPS_PROXY and _is_trusted_proxy(remote_addr):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
             return _valid_address(forwarded.split(",")[-1]) or connection_address

@@ -8,6 +8,7 @@ the project root is read when present. Bad values stop start-up with a message
 that names the variable.
 """
 
+import ipaddress
 import os
 import re
 from datetime import timedelta
@@ -52,6 +53,19 @@ def envint(name: str, default: str) -> int:
 
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def envnetworks(name: str, default: str) -> list:
+    """Addresses or networks (127.0.0.1, 10.0.0.0/24), separated by commas."""
+    networks = []
+    for item in envlist(name, default):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks, not {item!r}."
+            ) from None
+    return networks
 
 
 def envurl(name: str, default: str, schemes: set[str]) -> str:
@@ -446,6 +460,9 @@ SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "true")
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "true")
 BEHIND_HTTPS_PROXY = envbool("BEHIND_HTTPS_PROXY", "false")
+# The proxies whose X-Forwarded-For is believed: a request from anywhere else is known by
+# the address it came from, whatever it sends. nginx on the same machine is 127.0.0.1.
+TRUSTED_PROXIES = envnetworks("TRUSTED_PROXIES", "127.0.0.1, ::1")
 if BEHIND_HTTPS_PROXY:
     # The proxy in front of gunicorn terminates TLS and says so in this header.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

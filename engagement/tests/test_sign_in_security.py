@@ -1,10 +1,12 @@
 """Attacks on signing in: a stolen password, a createsuperuser account, lockout as a
 weapon, and the Administrator's tools to undo locks and lost phones."""
 
+import ipaddress
 import logging
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -13,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from engagement.admin_site import CommunityVoiceAdminSite
 from engagement.clients import client_address
 from engagement.models import AuditLogEntry
+from engagement.settings import envnetworks
 from engagement.tests.factories import TEST_PASSWORD, AuthenticatorFactory, UserFactory
 from engagement.tests.test_accounts import current_code
 
@@ -253,6 +256,32 @@ def test_the_client_address_trusts_only_the_last_forwarded_entry(settings):
     assert client_address(junk) == "127.0.0.1"
     settings.BEHIND_HTTPS_PROXY = False
     assert client_address(request) == "127.0.0.1"
+
+
+def test_x_forwarded_for_is_believed_only_from_a_trusted_proxy(settings):
+    factory = RequestFactory()
+    settings.BEHIND_HTTPS_PROXY = True
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network("10.0.0.0/24")]
+
+    def address(remote_addr: str) -> str:
+        return client_address(
+            factory.get("/", REMOTE_ADDR=remote_addr, HTTP_X_FORWARDED_FOR="203.0.113.9")
+        )
+
+    assert address("10.0.0.7") == "203.0.113.9"
+    # A client that reaches the app without the proxy cannot pose as someone else.
+    assert address("198.51.100.4") == "198.51.100.4"
+    assert address("127.0.0.1") == "127.0.0.1"
+    assert address("not an address") == ""
+    # gunicorn on a Unix socket, which only the machine's own proxy can reach.
+    assert address("") == "203.0.113.9"
+
+
+@pytest.mark.parametrize("value", ["10.0.0.300", "nginx", "10.0.0.0/33"])
+def test_a_trusted_proxy_that_is_not_an_address_stops_the_app_starting(monkeypatch, value):
+    monkeypatch.setenv("TRUSTED_PROXIES", f"127.0.0.1, {value}")
+    with pytest.raises(ImproperlyConfigured, match="TRUSTED_PROXIES must list IP addresses"):
+        envnetworks("TRUSTED_PROXIES", "")
 
 
 @pytest.mark.django_db
