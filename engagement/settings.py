@@ -103,7 +103,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "engagement.staticfiles.StaticFiles",  # django.contrib.staticfiles
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
