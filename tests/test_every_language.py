@@ -6,11 +6,12 @@ budget and downloads nothing from another origin."""
 
 import gzip
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from actions.models import Action
@@ -47,7 +48,14 @@ def the_public_site() -> list[PublicPage]:
     forget_enabled_languages()
     programme, _questions = a_programme_asking_the_key_questions()
     event = EventFactory(programme=programme, held=True, title="Listening event at Moss Side")
-    EventFactory(programme=programme, title="Coffee with your local officers")
+    # An afternoon event, whose times are the longest to write in several languages
+    # ("12:45 po południu do 3:45 po południu").
+    in_a_fortnight = timezone.localdate() + timedelta(days=14)
+    EventFactory(
+        programme=programme,
+        title="Coffee with your local officers",
+        starts_at=timezone.make_aware(datetime.combine(in_a_fortnight, time(12, 45))),
+    )
     action = ActionFactory(status=Action.Status.AGREED)
     action.events.add(event)
     wave = WaveFactory(name="2026")
