@@ -61,13 +61,25 @@ def _new_version(kind: str) -> str:
     return cache.get(_version_key(kind)) or version
 
 
+def current_many(kind: str, keys: list[str]) -> tuple[str, dict]:
+    """The kind's version now, and {key: (value,)} for each key under which a value
+    made from that version is kept; in one round trip. Raises when the cache is
+    unreachable."""
+    found = cache.get_many([_version_key(kind), *keys])
+    version = found.get(_version_key(kind)) or _new_version(kind)
+    fresh = {}
+    for key in keys:
+        kept_version, value = found.get(key, (None, None))
+        if kept_version is not None and kept_version == version:
+            fresh[key] = (value,)
+    return version, fresh
+
+
 def current(kind: str, key: str) -> tuple[str, tuple | None]:
     """The kind's version now, and (value,) if one made from that version is kept under
-    the key, else None; in one round trip. Raises when the cache is unreachable."""
-    found = cache.get_many([_version_key(kind), key])
-    version = found.get(_version_key(kind)) or _new_version(kind)
-    kept_version, value = found.get(key, (None, None))
-    return version, ((value,) if kept_version is not None and kept_version == version else None)
+    the key, else None."""
+    version, fresh = current_many(kind, [key])
+    return version, fresh.get(key)
 
 
 def keep(key: str, version: str, value, seconds: int) -> None:
@@ -92,16 +104,15 @@ def kept_together(
     language = get_language()
     keys = {name: f"kept:{kind}:{name}:{language}" for name in work_outs}
     try:
-        found = cache.get_many([_version_key(kind), *keys.values()])
-        version = found.get(_version_key(kind)) or _new_version(kind)
+        version, fresh = current_many(kind, list(keys.values()))
     except Exception:  # noqa: BLE001 - any cache failure: work it out afresh
         warn_outage("The cache is unreachable; %s is worked out afresh.", ", ".join(work_outs))
         return {name: work_out() for name, work_out in work_outs.items()}
     values = {}
     for name, work_out in work_outs.items():
-        kept_version, value = found.get(keys[name], (None, None))
-        if kept_version is None or kept_version != version:
-            value = work_out()
-            keep(keys[name], version, value, seconds)
-        values[name] = value
+        if keys[name] in fresh:
+            values[name] = fresh[keys[name]][0]
+        else:
+            values[name] = work_out()
+            keep(keys[name], version, values[name], seconds)
     return values
