@@ -6,7 +6,8 @@ the address it saw to X-Forwarded-For; that last entry is the only one we trust,
 anything before it is whatever the client chose to send, and only on a connection from
 a proxy in TRUSTED_PROXIES (or a Unix socket, which only the machine's own proxy can
 reach): a client that gets past the proxy is known by its own address. Sign-in lockout
-and the rate limits of public forms both ask this one function.
+and the rate limits of public forms both ask this one function. The same holds for
+X-Forwarded-Proto: a client that gets past the proxy cannot say it came over HTTPS.
 """
 
 import ipaddress
@@ -21,7 +22,7 @@ def _valid_address(value: str) -> str:
         return ""
 
 
-def _is_trusted_proxy(remote_addr: str) -> bool:
+def is_trusted_proxy(remote_addr: str) -> bool:
     if remote_addr == "":
         return True  # a Unix socket
     address = _valid_address(remote_addr)
@@ -33,7 +34,7 @@ def _is_trusted_proxy(remote_addr: str) -> bool:
 def client_address(request) -> str:
     remote_addr = request.META.get("REMOTE_ADDR", "")
     connection_address = _valid_address(remote_addr)
-    if settings.BEHIND_HTTPS_PROXY and _is_trusted_proxy(remote_addr):
+    if settings.BEHIND_HTTPS_PROXY and is_trusted_proxy(remote_addr):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
             return _valid_address(forwarded.split(",")[-1]) or connection_address

@@ -13,6 +13,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
+from engagement.clients import is_trusted_proxy
 from engagement.languages import (
     DEFAULT_LANGUAGE,
     is_enabled,
@@ -35,6 +36,25 @@ TWO_FACTOR_OPEN_PREFIXES = ("/static/", "/healthz", "/jsi18n/")
 
 def _next(request) -> str:
     return urlencode({"next": request.get_full_path()})
+
+
+class UntrustedProxyHeadersMiddleware:
+    """Forgets X-Forwarded-Proto on a connection that did not come through a trusted proxy.
+
+    Django believes SECURE_PROXY_SSL_HEADER from anyone. Without this, a client that
+    reached gunicorn directly over plain HTTP could say "https" and be served as if it
+    had: no redirect to HTTPS, and Secure cookies sent in the clear.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "HTTP_X_FORWARDED_PROTO" in request.META and not is_trusted_proxy(
+            request.META.get("REMOTE_ADDR", "")
+        ):
+            del request.META["HTTP_X_FORWARDED_PROTO"]
+        return self.get_response(request)
 
 
 class PermissionsPolicyMiddleware:

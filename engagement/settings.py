@@ -121,6 +121,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything asks whether the request came over HTTPS.
+    "engagement.middleware.UntrustedProxyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "engagement.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -277,6 +277,44 @@ def test_x_forwarded_for_is_believed_only_from_a_trusted_proxy(settings):
     assert address("") == "203.0.113.9"
 
 
+@pytest.fixture
+def https_behind_proxy(settings):
+    settings.BEHIND_HTTPS_PROXY = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_SSL_REDIRECT = True
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network("10.0.0.0/24")]
+    return settings
+
+
+@pytest.mark.django_db
+def test_x_forwarded_proto_is_believed_only_from_a_trusted_proxy(https_behind_proxy):
+    def get(remote_addr: str):
+        return Client().get(
+            "/accounts/login/", REMOTE_ADDR=remote_addr, HTTP_X_FORWARDED_PROTO="https"
+        )
+
+    # nginx terminated TLS and says so: the page is served, with its sign-in form.
+    through_the_proxy = get("10.0.0.7")
+    assert through_the_proxy.status_code == 200
+    assert "csrftoken" in through_the_proxy.cookies
+    # gunicorn on a Unix socket, which only the machine's own proxy can reach.
+    assert get("").status_code == 200
+    # A client that reached gunicorn over plain HTTP and says "https" is sent to HTTPS
+    # before it gets a cookie it could then send in the clear.
+    for address in ("198.51.100.4", "127.0.0.1", "not an address"):
+        direct = get(address)
+        assert direct.status_code == 301, address
+        assert direct["Location"] == "https://testserver/accounts/login/"
+        assert "csrftoken" not in direct.cookies
+
+
+def test_forwarded_proto_is_forgotten_before_anything_asks_whether_a_request_is_secure(
+    settings,
+):
+    middleware = settings.MIDDLEWARE
+    assert middleware[0] == "engagement.middleware.UntrustedProxyHeadersMiddleware"
+
+
 @pytest.mark.parametrize("value", ["10.0.0.300", "nginx", "10.0.0.0/33"])
 def test_a_trusted_proxy_that_is_not_an_address_stops_the_app_starting(monkeypatch, value):
     monkeypatch.setenv("TRUSTED_PROXIES", f"127.0.0.1, {value}")
