@@ -358,7 +358,9 @@ def _grouped_by_workstream(actions, chosen_workstream):
 @cached_public_page
 def public_list(request):
     action_filter = PublicActionFilter(request.GET, queryset=Action.objects.for_public_list())
-    page = Paginator(action_filter.qs.distinct(), PUBLIC_ACTIONS_PER_PAGE).get_page(
+    # No .distinct(): the list is grouped by action already, and DISTINCT would make
+    # PostgreSQL read every public action's latest update before the page's LIMIT.
+    page = Paginator(action_filter.qs, PUBLIC_ACTIONS_PER_PAGE).get_page(
         request.GET.get("page")
     )
     chosen = action_filter.form.cleaned_data.get("workstream") if action_filter.is_bound else None

@@ -195,6 +195,32 @@ def test_the_filters_narrow_the_list(client):
         assert "Clear filters" in page
 
 
+def test_an_action_about_several_things_is_listed_once_whatever_the_filter(client):
+    respect, protect = Workstream.objects.filter(slug__in=["respect", "protect"])
+    topics = list(Topic.objects.filter(slug__in=["stop-and-search", "hate-crime"]))
+    communities = [CommunityFactory(name="Somali community"), CommunityFactory(name="Roma")]
+    action = ActionFactory(
+        title="About a great many things",
+        status="in_progress",
+        workstreams=[respect, protect],
+        topics=topics,
+        communities=communities,
+    )
+    ActionUpdateFactory(action=action, text="First public update")
+    ActionUpdateFactory(action=action, text="Second public update")
+
+    for query in [
+        {},
+        {"workstream": "respect"},
+        {"topic": "hate-crime"},
+        {"community": communities[1].pk},
+        {"workstream": "protect", "topic": "stop-and-search", "community": communities[0].pk},
+    ]:
+        page = page_of(client.get(PUBLIC_LIST, query))
+        assert page.count("About a great many things") == 1, query
+        assert page.count("Second public update") == 1, query
+
+
 def test_the_filters_offer_only_what_public_actions_are_about(client):
     stop_search = Topic.objects.get(slug="stop-and-search")
     hate_crime = Topic.objects.get(slug="hate-crime")
