@@ -360,9 +360,7 @@ def public_list(request):
     action_filter = PublicActionFilter(request.GET, queryset=Action.objects.for_public_list())
     # No .distinct(): the list is grouped by action already, and DISTINCT would make
     # PostgreSQL read every public action's latest update before the page's LIMIT.
-    page = Paginator(action_filter.qs, PUBLIC_ACTIONS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(action_filter.qs, PUBLIC_ACTIONS_PER_PAGE).get_page(request.GET.get("page"))
     chosen = action_filter.form.cleaned_data.get("workstream") if action_filter.is_bound else None
     query = request.GET.copy()
     query.pop("page", None)
