@@ -65,9 +65,13 @@ format: install-dev
 	$(BIN)/ruff format .
 
 ## A Celery worker against REDIS_URL. The scheduler runs as its own process: make beat.
+## Like the deployed service, it is started again if it stops with an error (kombu can
+## give up when Redis goes away); Ctrl+C stops it for good.
 worker: install
 	@test -n "$$REDIS_URL" || (echo "Set REDIS_URL, e.g. REDIS_URL=redis://127.0.0.1:6379/0 make worker"; exit 1)
-	$(BIN)/celery -A engagement worker --loglevel=INFO
+	@trap 'exit 0' INT TERM; until $(BIN)/celery -A engagement worker --loglevel=INFO; do \
+		echo "The worker stopped with an error; starting it again in 2 seconds."; sleep 2; \
+	done
 
 ## The scheduler (Celery beat) on its own, against REDIS_URL. Run exactly one. Its
 ## schedule file is celerybeat-schedule under VAR_DIR.
