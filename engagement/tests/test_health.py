@@ -65,6 +65,17 @@ def test_tests_run_on_postgresql_when_configured():
     assert django_settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 
+@pytest.mark.services
+@pytest.mark.django_db
+def test_postgresql_runs_the_apps_queries_without_its_jit_compiler():
+    require_service(bool(django_settings.DATABASE_URL), "PostgreSQL (DATABASE_URL)")
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
+
+
 @pytest.mark.django_db
 def test_health_is_503_when_the_scheduler_has_stopped(client, settings):
     from datetime import timedelta

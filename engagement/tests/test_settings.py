@@ -143,6 +143,17 @@ def test_database_and_redis_urls_switch_to_the_real_services(tmp_path):
     assert settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
 
 
+def test_postgresql_connections_have_the_jit_compiler_off_unless_the_url_says_otherwise(
+    tmp_path,
+):
+    url = "postgres://postgres@127.0.0.1:5432/community_voice"
+    options = read_settings(tmp_path, DATABASE_URL=url).DATABASES["default"]["OPTIONS"]
+    assert options["options"] == "-c jit=off"
+    chosen = read_settings(tmp_path, DATABASE_URL=f"{url}?options=-c%20jit%3Don")
+    # libpq applies the options in order: the deployer's come last and win.
+    assert chosen.DATABASES["default"]["OPTIONS"]["options"] == "-c jit=off -c jit=on"
+
+
 def test_a_dotenv_file_is_read(tmp_path):
     (tmp_path / ".env").write_text("ORGANISATION_NAME=Southshire Constabulary\n")
     assert read_settings(tmp_path).ORGANISATION_NAME == "Southshire Constabulary"
