@@ -4,22 +4,17 @@ refuses NUL bytes and unreadable bodies before the session is read (DESIGN.md §
 rule 9)."""
 
 import socket
-import sys
-from io import BytesIO
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import BadRequest
-from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from django.test import Client, RequestFactory
 
 from contacts.services.links import attendee_unsubscribe_url
 from contacts.tests.factories import AttendeeFactory
-from engagement import wsgi
 from engagement.errors import bad_request
-from engagement.hostile import RefuseHostileRequestsMiddleware, RefuseUnreadableContentType
+from engagement.hostile import RefuseHostileRequestsMiddleware
+from engagement.tests.wsgi_requests import call_wsgi
 from tests.public_site import path_of
 
 HOSTILE_MIDDLEWARE = "engagement.hostile.RefuseHostileRequestsMiddleware"
@@ -210,45 +205,6 @@ def test_a_charset_that_cannot_decode_text_gets_the_friendly_page(hostile_middle
     assert FRIENDLY_BAD_REQUEST in response.content.decode()
 
 
-def _call_wsgi(environ_overrides: dict, body: bytes = b"") -> tuple[str, bytes]:
-    """A request straight to a WSGI application wrapped as the one gunicorn runs, with
-    the middleware of the settings in force now."""
-    assert isinstance(wsgi.application, RefuseUnreadableContentType)
-    application = RefuseUnreadableContentType(WSGIHandler())
-    environ = {
-        "REQUEST_METHOD": "POST",
-        "PATH_INFO": "/keep-in-touch/",
-        "QUERY_STRING": "",
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "HTTP_HOST": "testserver",
-        "REMOTE_ADDR": "127.0.0.1",
-        "CONTENT_LENGTH": str(len(body)),
-        "wsgi.version": (1, 0),
-        "wsgi.url_scheme": "http",
-        "wsgi.input": BytesIO(body),
-        "wsgi.errors": sys.stderr,
-        "wsgi.multithread": False,
-        "wsgi.multiprocess": True,
-        "wsgi.run_once": False,
-        **environ_overrides,
-    }
-    started = []
-    # Django closes database connections at the end of a request, which would end the
-    # test's transaction; the test client avoids that the same way.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        result = application(environ, lambda status, headers, exc_info=None: started.append(status))
-        content = b"".join(result)
-        getattr(result, "close", lambda: None)()
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
-    return started[0], content
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "content_type",
@@ -263,7 +219,7 @@ def test_a_content_type_django_cannot_parse_gets_the_friendly_page(
 ):
     # Django parses the Content-Type while it builds the request, before any
     # middleware, and these made it raise ValueError: a 500 from gunicorn itself.
-    status, content = _call_wsgi({"CONTENT_TYPE": content_type}, b"name=Ada")
+    status, content = call_wsgi({"CONTENT_TYPE": content_type}, b"name=Ada")
     assert status.startswith("400")
     assert FRIENDLY_BAD_REQUEST.encode() in content
 
