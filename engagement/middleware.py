@@ -26,6 +26,10 @@ from engagement.roles import needs_two_factor
 
 SESSION_STARTED_KEY = "community_voice_started_at"
 SESSION_LAST_SEEN_KEY = "community_voice_last_seen_at"
+# How stale the last-seen time may get before a request writes it again. Written on
+# every request, it made every staff page, and every poll of a live session's screen,
+# write the session to the database. An idle session may so end up to this much early.
+LAST_SEEN_EVERY_SECONDS = 60
 
 # What a signed-in person may reach before completing two-factor sign-in: the pages
 # of the second step itself, signing out, the scripts and their words, and nothing
@@ -88,8 +92,13 @@ class SessionTimeoutMiddleware:
                     _("You were signed out to keep the account safe. Please sign in again."),
                 )
                 return redirect(f"{reverse('login')}?{_next(request)}")
-            request.session[SESSION_STARTED_KEY] = started
-            request.session[SESSION_LAST_SEEN_KEY] = now
+            if SESSION_STARTED_KEY not in request.session:
+                request.session[SESSION_STARTED_KEY] = started
+            if (
+                SESSION_LAST_SEEN_KEY not in request.session
+                or now - last_seen >= LAST_SEEN_EVERY_SECONDS
+            ):
+                request.session[SESSION_LAST_SEEN_KEY] = now
         return self.get_response(request)
 
 

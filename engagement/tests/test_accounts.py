@@ -5,11 +5,17 @@ import time
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from engagement.middleware import SESSION_LAST_SEEN_KEY, SESSION_STARTED_KEY
+from engagement.middleware import (
+    LAST_SEEN_EVERY_SECONDS,
+    SESSION_LAST_SEEN_KEY,
+    SESSION_STARTED_KEY,
+)
 from engagement.roles import Role
 from engagement.tests.factories import TEST_PASSWORD, AuthenticatorFactory, UserFactory
 
@@ -158,6 +164,37 @@ def test_an_active_session_carries_on(client, coordinator):
     session[SESSION_LAST_SEEN_KEY] = time.time() - 29 * 60
     session.save()
     assert client.get("/staff/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_session_clocks_start_at_sign_in(client, coordinator):
+    before = time.time()
+    sign_in(client, coordinator.username)
+    assert before <= client.session[SESSION_STARTED_KEY] <= time.time()
+    assert client.session[SESSION_LAST_SEEN_KEY] == client.session[SESSION_STARTED_KEY]
+
+
+@pytest.mark.django_db
+def test_requests_write_the_session_at_most_once_a_minute(client, coordinator):
+    client.force_login(coordinator)
+    client.get("/staff/")
+    first_seen = client.session[SESSION_LAST_SEEN_KEY]
+    started = client.session[SESSION_STARTED_KEY]
+
+    # Soon after: the session is read but not written again.
+    with CaptureQueriesContext(connection) as soon_after:
+        assert client.get("/staff/").status_code == 200
+    statements = [query["sql"] for query in soon_after.captured_queries]
+    assert not [sql for sql in statements if sql.startswith(("UPDATE", "INSERT", "DELETE"))]
+    assert client.session[SESSION_LAST_SEEN_KEY] == first_seen
+
+    # A minute on, the last-seen time moves on; the start of the session never does.
+    session = client.session
+    session[SESSION_LAST_SEEN_KEY] = first_seen - LAST_SEEN_EVERY_SECONDS
+    session.save()
+    assert client.get("/staff/").status_code == 200
+    assert client.session[SESSION_LAST_SEEN_KEY] > first_seen - LAST_SEEN_EVERY_SECONDS
+    assert client.session[SESSION_STARTED_KEY] == started
 
 
 # Two-factor sign-in ---------------------------------------------------------------
