@@ -2,7 +2,6 @@
 throttle beside it, and the log line when an account is locked."""
 
 import logging
-import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -102,21 +101,13 @@ def _log_lockout(sender, request=None, username=None, ip_address=None, **kwargs)
     )
 
 
-def _start_the_session_clocks(sender, request, user, **kwargs) -> None:
-    """The idle and absolute timeouts count from signing in, stored with the sign-in
-    itself, so that the first page after it need not write the session again."""
-    from engagement.middleware import SESSION_LAST_SEEN_KEY, SESSION_STARTED_KEY
-
-    now = time.time()
-    request.session[SESSION_STARTED_KEY] = now
-    request.session[SESSION_LAST_SEEN_KEY] = now
-
-
 def connect_signals() -> None:
     from axes.signals import user_locked_out
 
     user_locked_out.connect(_log_lockout, dispatch_uid="community-voice-lockout-log")
-    user_logged_in.connect(_start_the_session_clocks, dispatch_uid="community-voice-clocks")
+    from engagement.middleware import start_session_clocks_at_sign_in
+
+    user_logged_in.connect(start_session_clocks_at_sign_in, dispatch_uid="community-voice-clocks")
 
 
 # Unlocking and resetting, by an Administrator or from the command line -------------

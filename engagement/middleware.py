@@ -71,6 +71,17 @@ class PermissionsPolicyMiddleware:
         return response
 
 
+def _start_clocks(session, now: float) -> None:
+    session[SESSION_STARTED_KEY] = now
+    session[SESSION_LAST_SEEN_KEY] = now
+
+
+def start_session_clocks_at_sign_in(sender, request, user, **kwargs) -> None:
+    """The idle and absolute timeouts count from signing in, stored with the sign-in
+    itself, so that the first page after it need not write the session again."""
+    _start_clocks(request.session, time.time())
+
+
 class SessionTimeoutMiddleware:
     """Ends a signed-in session after SESSION_IDLE_MINUTES without a request and
     after SESSION_ABSOLUTE_HOURS in all, whatever the activity."""
@@ -81,8 +92,10 @@ class SessionTimeoutMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             now = time.time()
-            started = request.session.get(SESSION_STARTED_KEY, now)
-            last_seen = request.session.get(SESSION_LAST_SEEN_KEY, now)
+            if SESSION_STARTED_KEY not in request.session:  # signed in before clocks were set
+                _start_clocks(request.session, now)
+            started = request.session[SESSION_STARTED_KEY]
+            last_seen = request.session.get(SESSION_LAST_SEEN_KEY, started)
             idle_limit = settings.SESSION_IDLE_MINUTES * 60
             absolute_limit = settings.SESSION_ABSOLUTE_HOURS * 3600
             if now - last_seen > idle_limit or now - started > absolute_limit:
@@ -92,12 +105,7 @@ class SessionTimeoutMiddleware:
                     _("You were signed out to keep the account safe. Please sign in again."),
                 )
                 return redirect(f"{reverse('login')}?{_next(request)}")
-            if SESSION_STARTED_KEY not in request.session:
-                request.session[SESSION_STARTED_KEY] = started
-            if (
-                SESSION_LAST_SEEN_KEY not in request.session
-                or now - last_seen >= LAST_SEEN_EVERY_SECONDS
-            ):
+            if now - last_seen >= LAST_SEEN_EVERY_SECONDS:
                 request.session[SESSION_LAST_SEEN_KEY] = now
         return self.get_response(request)
 
