@@ -16,7 +16,6 @@ many people or like someone else.
 """
 
 import random
-import re
 import socket
 import subprocess
 import tempfile
@@ -37,6 +36,7 @@ from engagement.tests.proxy_stack import (
     Visitor,
     _nginx_configuration,
     _self_signed_certificate,
+    post_form_fields,
 )
 
 LOGIN_FAILURE_LIMIT = 5
@@ -326,10 +326,9 @@ def straight_to_gunicorn(crowd: Crowd) -> tuple[int, int]:
     stack = crowd.stack
     address = "127.0.8.1"
     page = crowd.visitor(address).get("/give-feedback/")
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
-    nonce = re.search(r'name="form_nonce" value="([^"]+)"', page.text)
-    if not (page.status_code == 200 and token and nonce and "csrftoken" in page.cookies):
+    if page.status_code != 200 or "csrftoken" not in page.cookies:
         return -1, -1
+    form = post_form_fields(page.text, "form_nonce")
     accepted = sent_to_https = 0
     transport = httpx.HTTPTransport(local_address=address)
     with httpx.Client(transport=transport, trust_env=False, timeout=30) as client:
@@ -337,8 +336,8 @@ def straight_to_gunicorn(crowd: Crowd) -> tuple[int, int]:
             response = client.post(
                 stack["gunicorn"] + "/give-feedback/",
                 data={
-                    "csrfmiddlewaretoken": token.group(1),
-                    "form_nonce": f"{nonce.group(1)[:40]}-{number}",
+                    **form,
+                    "form_nonce": f"{form['form_nonce'][:40]}-{number}",
                     "anything_else": "Straight to the application server.",
                 },
                 headers={
